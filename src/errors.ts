@@ -1,0 +1,67 @@
+// Failure kinds the action can end with; each carries a message written for the person reading the log.
+
+/** One or more inputs are unusable; nothing was sent. */
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? problems[0]
+        : `${problems.length} inputs need fixing:\n${problems.map((p) => `  - ${p}`).join('\n')}`
+    )
+    this.name = 'InputError'
+  }
+}
+
+export interface ApiErrorDetail {
+  field: string
+  message: string
+}
+
+/** The API answered with an HTTP error status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly apiMessage: string | undefined,
+    readonly details: ApiErrorDetail[],
+    message: string
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+/** No usable answer after every attempt: the network failed, attempts timed out, or the API kept asking to wait. */
+export class NetworkError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'NetworkError'
+  }
+}
+
+/** A success status whose body is not what the API documents. */
+export class UnexpectedResponseError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnexpectedResponseError'
+  }
+}
+
+/** A precondition found while planning (for example an existing integration with `if-exists: fail`). */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConflictError'
+  }
+}
+
+/** Errors that are the user's or the API's doing: their message is the whole story, no stack trace needed. */
+export function isExpectedFailure(error: unknown): error is Error {
+  return (
+    error instanceof InputError ||
+    error instanceof ApiError ||
+    error instanceof NetworkError ||
+    error instanceof UnexpectedResponseError ||
+    error instanceof ConflictError
+  )
+}

@@ -1,0 +1,205 @@
+// Reads every input once and turns it into one validated Settings object; the zod schema is the Settings type.
+import { z } from 'zod'
+import { InputError } from './errors.js'
+import { DOCUMENTED_PROVIDERS, closestNames, orList } from './suggest.js'
+
+/** Every input of action.yml, with the default the runner applies when a step leaves it out. */
+export const INPUT_DEFAULTS = {
+  title: '',
+  provider: '',
+  store: '',
+  'secret-key': '',
+  activate: 'false',
+  'if-exists': 'create',
+  'idempotency-key': '',
+  'api-url': 'https://api.qonversion.io/v4',
+  'max-attempts': '4',
+  'timeout-seconds': '30',
+  'dry-run': 'false'
+} as const
+
+export type InputName = keyof typeof INPUT_DEFAULTS
+export type RawInputs = Record<InputName, string>
+
+export const STORES = ['iOS', 'Android', 'Stripe'] as const
+export const IF_EXISTS = ['create', 'reuse', 'fail'] as const
+const MAX_TITLE = 255
+const MAX_KEY = 255
+
+/** Reads each input once through `getInput` (core.getInput in the action); an empty value takes its default. */
+export function readInputs(getInput: (name: string) => string): RawInputs {
+  const raw = {} as RawInputs
+  for (const name of Object.keys(INPUT_DEFAULTS) as InputName[]) {
+    raw[name] = getInput(name).trim() || INPUT_DEFAULTS[name]
+  }
+  return raw
+}
+
+const codePoints = (s: string): number => [...s].length
+const printableAscii = /^[\x21-\x7e]+$/
+
+const boolean = (name: InputName) =>
+  z.string().transform((value, ctx) => {
+    const lower = value.toLowerCase()
+    if (lower === 'true' || lower === 'false') return lower === 'true'
+    ctx.addIssue({ code: 'custom', message: `Input \`${name}\` is \`${value}\`; it must be \`true\` or \`false\`.` })
+    return z.NEVER
+  })
+
+const integerIn = (name: InputName, min: number, max: number, unit = '') =>
+  z.string().transform((value, ctx) => {
+    const n = Number(value)
+    if (/^\d+$/.test(value) && n >= min && n <= max) return n
+    ctx.addIssue({
+      code: 'custom',
+      message: `Input \`${name}\` is \`${value}\`; it must be a whole number from ${min} to ${max}${unit}.`
+    })
+    return z.NEVER
+  })
+
+const title = z.string().superRefine((value, ctx) => {
+  const length = codePoints(value)
+  if (length === 0) ctx.addIssue({ code: 'custom', message: 'Input `title` is empty; give the integration a title of 1–255 characters.' })
+  else if (length > MAX_TITLE)
+    ctx.addIssue({
+      code: 'custom',
+      message: `Input \`title\` is ${length} characters long; Qonversion accepts at most ${MAX_TITLE}.`
+    })
+})
+
+const provider = z.string().superRefine((value, ctx) => {
+  if (value === '')
+    ctx.addIssue({
+      code: 'custom',
+      message: `Input \`provider\` is empty; give a provider slug such as ${orList(['amplitude', 'appsflyer', 'webhooks'])}.`
+    })
+})
+
+const store = z.string().transform((value, ctx) => {
+  const exact = STORES.find((s) => s === value)
+  if (exact) return exact
+  const sameLetters = STORES.find((s) => s.toLowerCase() === value.toLowerCase())
+  const hint = sameLetters
+    ? ` Store names are case-sensitive: did you mean \`${sameLetters}\`?`
+    : value === ''
+      ? ''
+      : closestNames(value, STORES, 1).map((s) => ` Did you mean \`${s}\`?`)[0] ?? ''
+  ctx.addIssue({
+    code: 'custom',
+    message: `Input \`store\` is ${value === '' ? 'empty' : `\`${value}\``}; it must be exactly ${orList(STORES)}.${hint}`
+  })
+  return z.NEVER
+})
+
+const secretKey = z.string().superRefine((value, ctx) => {
+  if (value === '')
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'Input `secret-key` is empty. Pass the project Secret Key from a repository secret, e.g. ' +
+        '`secret-key: ${{ secrets.QONVERSION_SECRET_KEY }}`. Workflows started by pull requests from forks ' +
+        'and by Dependabot receive no secrets, so the value is empty there.'
+    })
+  else if (!printableAscii.test(value))
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'Input `secret-key` contains spaces, line breaks or non-ASCII characters; copy the Secret Key again ' +
+        'from Project settings → API keys and store it in the secret without extra characters.'
+    })
+})
+
+const idempotencyKey = z.string().transform((value, ctx) => {
+  if (value === '') return undefined
+  if (printableAscii.test(value) && value.length <= MAX_KEY) return value
+  ctx.addIssue({
+    code: 'custom',
+    message: `Input \`idempotency-key\` must be 1–${MAX_KEY} printable ASCII characters without spaces.`
+  })
+  return z.NEVER
+})
+
+const apiUrl = z.string().transform((value, ctx) => {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash) {
+    return url.href.replace(/\/+$/, '')
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: `Input \`api-url\` is \`${value}\`; it must be an http:// or https:// URL without query or fragment, such as \`${INPUT_DEFAULTS['api-url']}\`.`
+  })
+  return z.NEVER
+})
+
+const ifExists = z.string().transform((value, ctx) => {
+  const match = IF_EXISTS.find((v) => v === value.toLowerCase())
+  if (match) return match
+  ctx.addIssue({ code: 'custom', message: `Input \`if-exists\` is \`${value}\`; it must be ${orList(IF_EXISTS)}.` })
+  return z.NEVER
+})
+
+/** The schema of the raw inputs; its output is the Settings the rest of the action works from. */
+export const settingsSchema = z
+  .object({
+    title,
+    provider,
+    store,
+    'secret-key': secretKey,
+    activate: boolean('activate'),
+    'if-exists': ifExists,
+    'idempotency-key': idempotencyKey,
+    'api-url': apiUrl,
+    'max-attempts': integerIn('max-attempts', 1, 10),
+    'timeout-seconds': integerIn('timeout-seconds', 1, 300, ' seconds'),
+    'dry-run': boolean('dry-run')
+  })
+  .transform((i) => ({
+    title: i.title,
+    provider: i.provider,
+    store: i.store,
+    secretKey: i['secret-key'],
+    activate: i.activate,
+    ifExists: i['if-exists'],
+    idempotencyKey: i['idempotency-key'],
+    apiUrl: i['api-url'],
+    maxAttempts: i['max-attempts'],
+    timeoutMs: i['timeout-seconds'] * 1000,
+    dryRun: i['dry-run']
+  }))
+
+export type Settings = z.output<typeof settingsSchema>
+export type Store = (typeof STORES)[number]
+export type IfExists = (typeof IF_EXISTS)[number]
+
+/** Validates the raw inputs; every problem is reported at once. Returns warnings for doubtful but allowed values. */
+export function parseSettings(raw: RawInputs): { settings: Settings; warnings: string[] } {
+  const parsed = settingsSchema.safeParse(raw)
+  if (!parsed.success) throw new InputError(parsed.error.issues.map((issue) => issue.message))
+  const settings = parsed.data
+  const warnings: string[] = []
+  if (!DOCUMENTED_PROVIDERS.includes(settings.provider)) {
+    const near = closestNames(settings.provider, DOCUMENTED_PROVIDERS, 1)
+    warnings.push(
+      `Provider \`${settings.provider}\` is not in the documented list of providers` +
+        (near.length ? ` — did you mean \`${near[0]}\`?` : '.') +
+        ' Sending it anyway: Qonversion adds providers over time.'
+    )
+  }
+  if (!/^(test_)?sk_/.test(settings.secretKey)) {
+    warnings.push(
+      'Input `secret-key` does not start with `sk_` or `test_sk_`. API v4 needs the Secret Key from ' +
+        'Project settings; the older public Project Key is refused with 401.'
+    )
+  }
+  return { settings, warnings }
+}
+
+/** `sandbox` for a `test_sk_` key: the key picks the environment whose data the request reaches. */
+export function environmentOf(secretKey: string): 'sandbox' | 'production' {
+  return secretKey.startsWith('test_sk_') ? 'sandbox' : 'production'
+}

@@ -1,0 +1,76 @@
+// The flow from start to end — inputs, settings, key, API calls, outputs — and the one place that fails the step.
+import { setTimeout as sleep } from 'node:timers/promises'
+import * as core from '@actions/core'
+import { context } from '@actions/github'
+import { isExpectedFailure } from './errors.js'
+import { execute } from './execute.js'
+import { fetchTransport, type Transport } from './http.js'
+import { deriveIdempotencyKey } from './idempotency.js'
+import { environmentOf, parseSettings, readInputs } from './inputs.js'
+import { writeOutputs, writeSummary } from './report.js'
+import { ACTION_NAME } from './version.js'
+
+export interface RunOptions {
+  /** Injected by tests so retries take no real time. */
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  transport?: Transport
+}
+
+export async function run(options: RunOptions = {}): Promise<void> {
+  try {
+    const raw = readInputs((name) => core.getInput(name))
+    // Masked before anything else runs, so no later log line can carry it.
+    if (raw['secret-key']) core.setSecret(raw['secret-key'])
+    const { settings, warnings } = parseSettings(raw)
+    warnings.forEach((w) => core.warning(w))
+
+    const derived = deriveIdempotencyKey(
+      { runId: process.env.GITHUB_RUN_ID, repository: `${context.repo.owner}/${context.repo.repo}` },
+      {
+        provider: settings.provider,
+        store: settings.store,
+        title: settings.title,
+        environment: environmentOf(settings.secretKey)
+      }
+    )
+    const idempotencyKey = settings.idempotencyKey ?? derived.key
+    if (!settings.idempotencyKey && derived.random) {
+      core.warning(
+        'GITHUB_RUN_ID is not set, so the idempotency key is random and protects only this step’s own retries. ' +
+          'Set `idempotency-key` to make repeated runs safe outside GitHub Actions.'
+      )
+    }
+    core.info(`Idempotency key: ${idempotencyKey}`)
+
+    const api = {
+      baseUrl: settings.apiUrl,
+      secretKey: settings.secretKey,
+      transport: options.transport ?? fetchTransport(process.env),
+      policy: {
+        maxAttempts: settings.maxAttempts,
+        timeoutMs: settings.timeoutMs,
+        sleep: options.sleep ?? ((ms: number) => sleep(ms)),
+        random: options.random ?? Math.random,
+        now: Date.now,
+        log: (line: string) => core.info(line)
+      }
+    }
+    const log = { info: core.info, warning: (line: string) => core.warning(line), debug: core.debug }
+    const outcome = await execute(api, settings, idempotencyKey, log)
+
+    if (outcome.kind === 'dry-run') {
+      core.info(`Dry run: nothing was changed. The request that would be sent:\n${outcome.preview}`)
+      core.info(`Dry run: ${outcome.verdict}.`)
+    }
+    writeOutputs(outcome, idempotencyKey)
+    await writeSummary(outcome, settings, idempotencyKey)
+  } catch (error) {
+    if (!isExpectedFailure(error)) {
+      // A bug of ours, not the user's: keep the stack for whoever reports it.
+      core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    }
+    const message = error instanceof Error ? error.message : String(error)
+    core.setFailed(`${ACTION_NAME}: ${message}`)
+  }
+}

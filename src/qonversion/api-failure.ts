@@ -1,0 +1,66 @@
+// Turns a non-2xx answer into an ApiError whose message says what happened and what to do about it.
+import { ApiError, type ApiErrorDetail } from '../errors.js'
+import type { Exchange } from '../http.js'
+import { apiErrorBodySchema } from './schemas.js'
+
+const HINTS: Record<number, string> = {
+  401:
+    'Qonversion did not accept the key. Use the Secret Key from Project settings → API keys (`sk_…` for ' +
+    'production, `test_sk_…` for sandbox), not the older public Project Key, and check that the secret holds ' +
+    'the key of the right project and environment.',
+  403:
+    'The key is valid but may not do this. Check that the Secret Key belongs to this project and environment ' +
+    '(a sandbox `test_sk_` key reaches only sandbox data).',
+  404: 'Check `api-url` (it should end in `/v4`) and that the integration exists in this environment.',
+  409: 'The request conflicts with the current state of the project.',
+  429: 'Qonversion is rate-limiting this project; run the workflow again later or lower how often it runs.'
+}
+
+/** A short, safe picture of a body that is not the API's JSON error (a proxy's HTML page, say). */
+function summariseBody(contentType: string | null, body: string): string {
+  if (body.trim() === '') return 'an empty body'
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim()
+  if (title || /html/i.test(contentType ?? '')) {
+    return `an HTML page${title ? ` titled “${title}”` : ''} instead of JSON — a proxy, firewall or load balancer between the runner and Qonversion probably answered`
+  }
+  const oneLine = body.replace(/\s+/g, ' ').trim()
+  return `a body that is not the API's JSON error: “${oneLine.length > 120 ? `${oneLine.slice(0, 120)}…` : oneLine}”`
+}
+
+export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
+  const { response, attempts } = exchange
+  let parsedJson: unknown
+  try {
+    parsedJson = JSON.parse(response.body)
+  } catch {
+    parsedJson = undefined
+  }
+  const parsed = apiErrorBodySchema.safeParse(parsedJson)
+  const error = parsed.success ? parsed.data.error : undefined
+  const details: ApiErrorDetail[] = (error?.details ?? []).map((d) => ({
+    field: d.field ?? '(unnamed field)',
+    message: d.message ?? '(no message)'
+  }))
+
+  const parts = [`${what} failed: HTTP ${response.status}`]
+  if (error) {
+    if (error.code) parts[0] += ` ${error.code}`
+    if (error.message) parts[0] += ` — ${error.message}`
+    for (const d of details) parts.push(`  - ${d.field}: ${d.message}`)
+  } else {
+    parts[0] += `, with ${summariseBody(response.headers.get('content-type'), response.body)}`
+  }
+  if (response.status >= 300 && response.status < 400) {
+    const location = response.headers.get('location')
+    parts.push(`The API redirected${location ? ` to ${location}` : ''}; set \`api-url\` to the final address.`)
+  }
+  if (attempts > 1) parts.push(`Gave up after ${attempts} attempts.`)
+  if (exchange.refusedWaitMs !== undefined) {
+    parts.push(
+      `The API asked to wait ${Math.round(exchange.refusedWaitMs / 1000)} s before retrying, longer than this action waits (60 s); run the workflow again later.`
+    )
+  }
+  const hint = HINTS[response.status] ?? (response.status >= 500 ? 'Qonversion had a server-side problem; re-running the workflow is safe — the same idempotency key is sent, so no duplicate is made.' : undefined)
+  if (hint && !(response.status === 429 && exchange.refusedWaitMs !== undefined)) parts.push(hint)
+  return new ApiError(response.status, error?.code, error?.message, details, parts.join('\n'))
+}

@@ -1,0 +1,112 @@
+// The Qonversion v4 integrations API: one function per endpoint, each returning validated data and the attempts it took.
+import { UnexpectedResponseError } from '../errors.js'
+import { send, type HttpRequest, type RetryPolicy, type Transport } from '../http.js'
+import { USER_AGENT } from '../version.js'
+import { apiErrorFrom } from './api-failure.js'
+import {
+  collectCatalogEntries,
+  integrationListSchema,
+  integrationResponseSchema,
+  type CatalogEntry,
+  type IntegrationRecord
+} from './schemas.js'
+
+export interface ApiConnection {
+  /** Base URL without a trailing slash, e.g. `https://api.qonversion.io/v4`. */
+  baseUrl: string
+  secretKey: string
+  policy: RetryPolicy
+  transport: Transport
+}
+
+export interface CreateBody {
+  title: string
+  integration: string
+  target_platform: string
+}
+
+export interface Answer<T> {
+  value: T
+  attempts: number
+}
+
+function request(api: ApiConnection, method: 'GET' | 'POST', path: string, body?: unknown, extra = {}): HttpRequest {
+  return {
+    method,
+    url: `${api.baseUrl}${path}`,
+    headers: {
+      Authorization: `Bearer ${api.secretKey}`,
+      Accept: 'application/json',
+      'User-Agent': USER_AGENT,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...extra
+    },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  }
+}
+
+async function call<T>(
+  api: ApiConnection,
+  what: string,
+  httpRequest: HttpRequest,
+  /** The value read from the JSON body, or undefined when it is not what the endpoint returns. */
+  read: (json: unknown) => T | undefined
+): Promise<Answer<T>> {
+  const exchange = await send(httpRequest, api.policy, api.transport)
+  const { status, body } = exchange.response
+  if (status < 200 || status >= 300) throw apiErrorFrom(exchange, what)
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    json = undefined
+  }
+  const value = json === undefined ? undefined : read(json)
+  if (value === undefined) {
+    const excerpt = body.replace(/\s+/g, ' ').slice(0, 120)
+    throw new UnexpectedResponseError(
+      `${what}: the API answered HTTP ${status} but the body is not ${json === undefined ? 'valid JSON' : 'the expected record'} ` +
+        `(“${excerpt}${body.length > 120 ? '…' : ''}”). Check that \`api-url\` points at the Qonversion v4 API.`
+    )
+  }
+  return { value, attempts: exchange.attempts }
+}
+
+/** POST /integrations. The same key on every attempt makes retries safe. */
+export function createIntegration(
+  api: ApiConnection,
+  body: CreateBody,
+  idempotencyKey: string
+): Promise<Answer<IntegrationRecord>> {
+  return call(
+    api,
+    'Creating the integration',
+    request(api, 'POST', '/integrations', body, { 'Idempotency-Key': idempotencyKey }),
+    (json) => integrationResponseSchema.safeParse(json).data
+  )
+}
+
+/** POST /integrations/{id}/status — 0 pauses, 1 activates; naturally idempotent. */
+export function setIntegrationStatus(api: ApiConnection, id: string, status: 0 | 1): Promise<Answer<IntegrationRecord>> {
+  return call(
+    api,
+    `Setting integration ${id} ${status === 1 ? 'active' : 'paused'}`,
+    request(api, 'POST', `/integrations/${encodeURIComponent(id)}/status`, { status }),
+    (json) => integrationResponseSchema.safeParse(json).data
+  )
+}
+
+/** GET /integrations — every integration of the project, in one answer. */
+export function listIntegrations(api: ApiConnection): Promise<Answer<IntegrationRecord[]>> {
+  return call(api, 'Listing integrations', request(api, 'GET', '/integrations'), (json) =>
+    integrationListSchema.safeParse(json).data
+  )
+}
+
+/** GET /integrations/meta — the live provider catalog. */
+export function getCatalog(api: ApiConnection): Promise<Answer<CatalogEntry[]>> {
+  return call(api, 'Reading the provider catalog', request(api, 'GET', '/integrations/meta'), (json) => {
+    const entries = collectCatalogEntries(json)
+    return entries.length > 0 ? entries : undefined
+  })
+}
