@@ -8,7 +8,10 @@ export interface Catalog {
   live: boolean
 }
 
-export const SNAPSHOT_CATALOG: Catalog = { entries: DOCUMENTED_PROVIDERS.map((slug) => ({ slug })), live: false }
+export const SNAPSHOT_CATALOG: Catalog = {
+  entries: DOCUMENTED_PROVIDERS.map((slug) => ({ slug })),
+  live: false
+}
 
 /**
  * Problems the catalog sees with this provider and store, as sentences; empty when it sees none (or cannot
@@ -17,11 +20,12 @@ export const SNAPSHOT_CATALOG: Catalog = { entries: DOCUMENTED_PROVIDERS.map((sl
 export function catalogProblems(catalog: Catalog, provider: string, store: string): string[] {
   const entry = catalog.entries.find((e) => e.slug === provider)
   if (!entry) {
-    const near = closestNames(provider, catalog.entries.map((e) => e.slug))
+    const near = closestNames(
+      provider,
+      catalog.entries.map((e) => e.slug)
+    )
     const source = catalog.live ? "Qonversion's provider catalog" : 'the documented provider list'
-    return [
-      `\`${provider}\` is not in ${source}` + (near.length ? `; did you mean ${orList(near)}?` : '.')
-    ]
+    return [`\`${provider}\` is not in ${source}` + (near.length ? `; did you mean ${orList(near)}?` : '.')]
   }
   const stores = entry.allowedStores
   if (stores && stores.length > 0 && !stores.includes(store)) {

@@ -94,13 +94,27 @@ function decideExisting(settings: Settings, matches: IntegrationRecord[]): Integ
 }
 
 /** A create refused for the provider or store gets the catalog's reading of what is wrong appended. */
-async function explainRefusal(error: ApiError, api: ApiConnection, settings: Settings, tally: Tally, log: Log) {
-  const aboutProviderOrStore = error.details.some((d) => d.field === 'integration' || d.field === 'target_platform')
+async function explainRefusal(
+  error: ApiError,
+  api: ApiConnection,
+  settings: Settings,
+  tally: Tally,
+  log: Log
+) {
+  const aboutProviderOrStore = error.details.some(
+    (d) => d.field === 'integration' || d.field === 'target_platform'
+  )
   if (!aboutProviderOrStore || error.status >= 500) return error
   const catalog = await readCatalog(api, tally, log)
   const problems = catalogProblems(catalog, settings.provider, settings.store)
   if (problems.length === 0) return error
-  return new ApiError(error.status, error.code, error.apiMessage, error.details, `${error.message}\n${problems.join('\n')}`)
+  return new ApiError(
+    error.status,
+    error.code,
+    error.apiMessage,
+    error.details,
+    `${error.message}\n${problems.join('\n')}`
+  )
 }
 
 function warnIfErrored(record: IntegrationRecord, log: Log): void {
@@ -113,10 +127,18 @@ function warnIfErrored(record: IntegrationRecord, log: Log): void {
   )
 }
 
-async function dryRun(api: ApiConnection, settings: Settings, idempotencyKey: string, log: Log): Promise<Outcome> {
+async function dryRun(
+  api: ApiConnection,
+  settings: Settings,
+  idempotencyKey: string,
+  log: Log
+): Promise<Outcome> {
   const tally = new Tally()
   const catalog = await readCatalog(api, tally, log)
-  if (!catalog.live) log.warning('Dry run: the provider catalog could not be read, so the provider was checked against the documented list only.')
+  if (!catalog.live)
+    log.warning(
+      'Dry run: the provider catalog could not be read, so the provider was checked against the documented list only.'
+    )
   const problems = catalogProblems(catalog, settings.provider, settings.store)
   if (problems.length > 0) {
     throw new InputError(problems.map((p) => `Dry run: Qonversion would refuse this request: ${p}`))
@@ -127,14 +149,27 @@ async function dryRun(api: ApiConnection, settings: Settings, idempotencyKey: st
     if (existing) verdict = `would reuse the existing integration ${existing.id}`
   }
   if (settings.activate) verdict += ' and set it active'
-  return { kind: 'dry-run', preview: previewCreate(settings, idempotencyKey), verdict, attempts: tally.attempts }
+  return {
+    kind: 'dry-run',
+    preview: previewCreate(settings, idempotencyKey),
+    verdict,
+    attempts: tally.attempts
+  }
 }
 
-export async function execute(api: ApiConnection, settings: Settings, idempotencyKey: string, log: Log): Promise<Outcome> {
+export async function execute(
+  api: ApiConnection,
+  settings: Settings,
+  idempotencyKey: string,
+  log: Log
+): Promise<Outcome> {
   if (settings.dryRun) return dryRun(api, settings, idempotencyKey, log)
   const tally = new Tally()
 
-  let record = settings.ifExists === 'create' ? undefined : decideExisting(settings, await findExisting(api, settings, tally, log))
+  let record =
+    settings.ifExists === 'create'
+      ? undefined
+      : decideExisting(settings, await findExisting(api, settings, tally, log))
   const created = record === undefined
   if (record) {
     log.info(`Reusing the existing integration ${record.id} (if-exists: reuse).`)

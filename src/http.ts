@@ -27,6 +27,8 @@ export interface RetryPolicy {
   /** Wall clock in ms, to read Retry-After given as an HTTP date. */
   now: () => number
   log: (line: string) => void
+  /** Step-debug detail of every attempt (the Authorization header is never part of it). */
+  debug: (line: string) => void
 }
 
 export interface Exchange {
@@ -48,13 +50,26 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  * set, requests go through undici's fetch with an agent that applies all three the usual way.
  */
 export function fetchTransport(env: NodeJS.ProcessEnv): Transport {
-  const proxyAgent = PROXY_VARIABLES.some((name) => env[name]) ? new EnvHttpProxyAgent() : undefined
+  const pick = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined
+  const proxyAgent = PROXY_VARIABLES.some((name) => env[name])
+    ? new EnvHttpProxyAgent({
+        httpProxy: pick('HTTP_PROXY'),
+        httpsProxy: pick('HTTPS_PROXY'),
+        noProxy: pick('NO_PROXY')
+      })
+    : undefined
   return async (request, signal) => {
-    const init = { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'manual' as const }
+    const init = {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      redirect: 'manual' as const
+    }
     const response = proxyAgent
       ? await undiciFetch(request.url, { ...init, dispatcher: proxyAgent })
       : await fetch(request.url, init)
-    return { status: response.status, headers: response.headers as Headers, body: await response.text() }
+    return { status: response.status, headers: response.headers, body: await response.text() }
   }
 }
 
@@ -102,7 +117,11 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
  * Sends `request` until it gets a final answer or runs out of attempts. Every attempt sends the very same
  * request — for a create that means the same Idempotency-Key, so a retry can never make a second record.
  */
-export async function send(request: HttpRequest, policy: RetryPolicy, transport: Transport): Promise<Exchange> {
+export async function send(
+  request: HttpRequest,
+  policy: RetryPolicy,
+  transport: Transport
+): Promise<Exchange> {
   const label = `${request.method} ${new URL(request.url).pathname}`
   for (let attempt = 1; ; attempt++) {
     const controller = new AbortController()
@@ -113,10 +132,17 @@ export async function send(request: HttpRequest, policy: RetryPolicy, transport:
     }, policy.timeoutMs)
     let response: HttpResponse | undefined
     let failure: string
+    const started = Date.now()
     try {
       response = await transport(request, controller.signal)
+      policy.debug(
+        `${label} attempt ${attempt}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${response.body.slice(0, 500)}`
+      )
     } catch (error) {
       failure = describeNetworkFailure(error, timedOut, policy.timeoutMs)
+      policy.debug(
+        `${label} attempt ${attempt}: ${failure} after ${Date.now() - started} ms (${String(error)})`
+      )
     } finally {
       clearTimeout(timer)
     }

@@ -20,11 +20,21 @@ export interface RequestContent {
  * get records of their own. The sandbox and production data are separate, so the environment is hashed in too.
  * Outside a workflow run there is nothing stable to derive from, so the key is random.
  */
-export function deriveIdempotencyKey(run: RunIdentity, request: RequestContent): { key: string; random: boolean } {
+export function deriveIdempotencyKey(
+  run: RunIdentity,
+  request: RequestContent
+): { key: string; random: boolean } {
   if (!run.runId || !/^\d+$/.test(run.runId)) return { key: `qia-local-${randomUUID()}`, random: true }
   const digest = createHash('sha256')
     .update(
-      JSON.stringify([run.repository, run.runId, request.environment, request.provider, request.store, request.title])
+      JSON.stringify([
+        run.repository,
+        run.runId,
+        request.environment,
+        request.provider,
+        request.store,
+        request.title
+      ])
     )
     .digest('hex')
     .slice(0, 32)

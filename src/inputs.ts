@@ -42,7 +42,10 @@ const boolean = (name: InputName) =>
   z.string().transform((value, ctx) => {
     const lower = value.toLowerCase()
     if (lower === 'true' || lower === 'false') return lower === 'true'
-    ctx.addIssue({ code: 'custom', message: `Input \`${name}\` is \`${value}\`; it must be \`true\` or \`false\`.` })
+    ctx.addIssue({
+      code: 'custom',
+      message: `Input \`${name}\` is \`${value}\`; it must be \`true\` or \`false\`.`
+    })
     return z.NEVER
   })
 
@@ -59,7 +62,11 @@ const integerIn = (name: InputName, min: number, max: number, unit = '') =>
 
 const title = z.string().superRefine((value, ctx) => {
   const length = codePoints(value)
-  if (length === 0) ctx.addIssue({ code: 'custom', message: 'Input `title` is empty; give the integration a title of 1–255 characters.' })
+  if (length === 0)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Input `title` is empty; give the integration a title of 1–255 characters.'
+    })
   else if (length > MAX_TITLE)
     ctx.addIssue({
       code: 'custom',
@@ -83,7 +90,7 @@ const store = z.string().transform((value, ctx) => {
     ? ` Store names are case-sensitive: did you mean \`${sameLetters}\`?`
     : value === ''
       ? ''
-      : closestNames(value, STORES, 1).map((s) => ` Did you mean \`${s}\`?`)[0] ?? ''
+      : (closestNames(value, STORES, 1).map((s) => ` Did you mean \`${s}\`?`)[0] ?? '')
   ctx.addIssue({
     code: 'custom',
     message: `Input \`store\` is ${value === '' ? 'empty' : `\`${value}\``}; it must be exactly ${orList(STORES)}.${hint}`
@@ -139,7 +146,10 @@ const apiUrl = z.string().transform((value, ctx) => {
 const ifExists = z.string().transform((value, ctx) => {
   const match = IF_EXISTS.find((v) => v === value.toLowerCase())
   if (match) return match
-  ctx.addIssue({ code: 'custom', message: `Input \`if-exists\` is \`${value}\`; it must be ${orList(IF_EXISTS)}.` })
+  ctx.addIssue({
+    code: 'custom',
+    message: `Input \`if-exists\` is \`${value}\`; it must be ${orList(IF_EXISTS)}.`
+  })
   return z.NEVER
 })
 

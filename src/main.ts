@@ -18,10 +18,16 @@ export interface RunOptions {
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
+  // The runner masks the key once told; text that came back from the API is scrubbed too, so the key never
+  // reaches a log even where masking does not apply (a local run, a log copied elsewhere).
+  let redact = (text: string): string => text
   try {
     const raw = readInputs((name) => core.getInput(name))
-    // Masked before anything else runs, so no later log line can carry it.
-    if (raw['secret-key']) core.setSecret(raw['secret-key'])
+    if (raw['secret-key']) {
+      core.setSecret(raw['secret-key'])
+      const secret = raw['secret-key']
+      redact = (text) => text.split(secret).join('***')
+    }
     const { settings, warnings } = parseSettings(raw)
     warnings.forEach((w) => core.warning(w))
 
@@ -53,10 +59,15 @@ export async function run(options: RunOptions = {}): Promise<void> {
         sleep: options.sleep ?? ((ms: number) => sleep(ms)),
         random: options.random ?? Math.random,
         now: Date.now,
-        log: (line: string) => core.info(line)
+        log: (line: string) => core.info(line),
+        debug: (line: string) => core.debug(redact(line))
       }
     }
-    const log = { info: core.info, warning: (line: string) => core.warning(line), debug: core.debug }
+    const log = {
+      info: (line: string) => core.info(redact(line)),
+      warning: (line: string) => core.warning(redact(line)),
+      debug: (line: string) => core.debug(redact(line))
+    }
     const outcome = await execute(api, settings, idempotencyKey, log)
 
     if (outcome.kind === 'dry-run') {
@@ -68,9 +79,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } catch (error) {
     if (!isExpectedFailure(error)) {
       // A bug of ours, not the user's: keep the stack for whoever reports it.
-      core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+      core.debug(redact(error instanceof Error ? (error.stack ?? error.message) : String(error)))
     }
     const message = error instanceof Error ? error.message : String(error)
-    core.setFailed(`${ACTION_NAME}: ${message}`)
+    core.setFailed(redact(`${ACTION_NAME}: ${message}`))
   }
 }

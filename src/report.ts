@@ -24,8 +24,16 @@ export function writeOutputs(outcome: Outcome, idempotencyKey: string): void {
   core.setOutput('integration', JSON.stringify(record))
 }
 
-/** A small table in the job summary; values are the user's own inputs and the record's fields, never the key. */
-export async function writeSummary(outcome: Outcome, settings: Settings, idempotencyKey: string): Promise<void> {
+/**
+ * A small table in the job summary; values are the user's own inputs and the record's fields, never the key.
+ * Outside a runner there is no summary file, and then there is nothing to write.
+ */
+export async function writeSummary(
+  outcome: Outcome,
+  settings: Settings,
+  idempotencyKey: string
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
   const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
   const rows: [string, string][] = [
     ['Title', escapeHtml(settings.title)],
@@ -44,8 +52,17 @@ export async function writeSummary(outcome: Outcome, settings: Settings, idempot
   }
   rows.push(['Idempotency key', code(idempotencyKey)], ['HTTP attempts', String(outcome.attempts)])
   await core.summary
-    .addHeading(outcome.kind === 'integration' ? 'Qonversion integration' : 'Qonversion integration (dry run)', 3)
-    .addTable([[{ data: 'Field', header: true }, { data: 'Value', header: true }], ...rows])
+    .addHeading(
+      outcome.kind === 'integration' ? 'Qonversion integration' : 'Qonversion integration (dry run)',
+      3
+    )
+    .addTable([
+      [
+        { data: 'Field', header: true },
+        { data: 'Value', header: true }
+      ],
+      ...rows
+    ])
     .write()
 }
 

@@ -66,5 +66,7 @@ export function closestNames(name: string, candidates: readonly string[], limit 
 /** "`a`", "`a` or `b`", "`a`, `b` or `c`". */
 export function orList(names: readonly string[]): string {
   const quoted = names.map((n) => `\`${n}\``)
-  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`
+  return quoted.length <= 1
+    ? quoted.join('')
+    : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`
 }

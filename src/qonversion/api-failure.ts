@@ -52,7 +52,9 @@ export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
   }
   if (response.status >= 300 && response.status < 400) {
     const location = response.headers.get('location')
-    parts.push(`The API redirected${location ? ` to ${location}` : ''}; set \`api-url\` to the final address.`)
+    parts.push(
+      `The API redirected${location ? ` to ${location}` : ''}; set \`api-url\` to the final address.`
+    )
   }
   if (attempts > 1) parts.push(`Gave up after ${attempts} attempts.`)
   if (exchange.refusedWaitMs !== undefined) {
@@ -60,7 +62,11 @@ export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
       `The API asked to wait ${Math.round(exchange.refusedWaitMs / 1000)} s before retrying, longer than this action waits (60 s); run the workflow again later.`
     )
   }
-  const hint = HINTS[response.status] ?? (response.status >= 500 ? 'Qonversion had a server-side problem; re-running the workflow is safe — the same idempotency key is sent, so no duplicate is made.' : undefined)
+  const hint =
+    HINTS[response.status] ??
+    (response.status >= 500
+      ? 'Qonversion had a server-side problem; re-running the workflow is safe — the same idempotency key is sent, so no duplicate is made.'
+      : undefined)
   if (hint && !(response.status === 429 && exchange.refusedWaitMs !== undefined)) parts.push(hint)
   return new ApiError(response.status, error?.code, error?.message, details, parts.join('\n'))
 }

@@ -30,7 +30,13 @@ export interface Answer<T> {
   attempts: number
 }
 
-function request(api: ApiConnection, method: 'GET' | 'POST', path: string, body?: unknown, extra = {}): HttpRequest {
+function request(
+  api: ApiConnection,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  extra = {}
+): HttpRequest {
   return {
     method,
     url: `${api.baseUrl}${path}`,
@@ -87,7 +93,11 @@ export function createIntegration(
 }
 
 /** POST /integrations/{id}/status — 0 pauses, 1 activates; naturally idempotent. */
-export function setIntegrationStatus(api: ApiConnection, id: string, status: 0 | 1): Promise<Answer<IntegrationRecord>> {
+export function setIntegrationStatus(
+  api: ApiConnection,
+  id: string,
+  status: 0 | 1
+): Promise<Answer<IntegrationRecord>> {
   return call(
     api,
     `Setting integration ${id} ${status === 1 ? 'active' : 'paused'}`,
@@ -98,8 +108,11 @@ export function setIntegrationStatus(api: ApiConnection, id: string, status: 0 |
 
 /** GET /integrations — every integration of the project, in one answer. */
 export function listIntegrations(api: ApiConnection): Promise<Answer<IntegrationRecord[]>> {
-  return call(api, 'Listing integrations', request(api, 'GET', '/integrations'), (json) =>
-    integrationListSchema.safeParse(json).data
+  return call(
+    api,
+    'Listing integrations',
+    request(api, 'GET', '/integrations'),
+    (json) => integrationListSchema.safeParse(json).data
   )
 }
 

@@ -60,8 +60,11 @@ export function collectCatalogEntries(body: unknown): CatalogEntry[] {
       const stores = item.allowedStores
       entries.push({
         slug: item.slug,
-        title: typeof item.title === 'string' ? item.title : typeof item.name === 'string' ? item.name : undefined,
-        allowedStores: Array.isArray(stores) ? stores.filter((s): s is string => typeof s === 'string') : undefined
+        title:
+          typeof item.title === 'string' ? item.title : typeof item.name === 'string' ? item.name : undefined,
+        allowedStores: Array.isArray(stores)
+          ? stores.filter((s): s is string => typeof s === 'string')
+          : undefined
       })
     }
     Object.values(item).forEach(visit)

@@ -1,0 +1,231 @@
+// The retrying HTTP exchange: timeouts, Retry-After, backoff, give-up rules and proxies, with no real waiting.
+import { createServer, type Server } from 'node:http'
+import { connect, type AddressInfo } from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import nock from 'nock'
+import { NetworkError } from '../src/errors.js'
+import {
+  MAX_RETRY_AFTER_MS,
+  backoffMs,
+  fetchTransport,
+  parseRetryAfter,
+  send,
+  type HttpRequest,
+  type RetryPolicy
+} from '../src/http.js'
+
+const URL_ = 'https://api.test/v4/integrations'
+const req: HttpRequest = { method: 'POST', url: URL_, headers: { 'Idempotency-Key': 'k1' }, body: '{}' }
+
+function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: number[]; lines: string[] } {
+  const sleeps: number[] = []
+  const lines: string[] = []
+  return {
+    maxAttempts: 4,
+    timeoutMs: 5000,
+    sleep: (ms) => {
+      sleeps.push(ms)
+      return Promise.resolve()
+    },
+    random: () => 1,
+    now: () => Date.parse('2026-11-27T12:00:00Z'),
+    log: (line) => lines.push(line),
+    debug: () => undefined,
+    sleeps,
+    lines,
+    ...overrides
+  }
+}
+
+const transport = fetchTransport({})
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-11-27T12:00:00Z')
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3', now)).toBe(3000)
+    expect(parseRetryAfter('1.5', now)).toBe(1500)
+    expect(parseRetryAfter('Fri, 27 Nov 2026 12:00:10 GMT', now)).toBe(10_000)
+    expect(parseRetryAfter('Fri, 27 Nov 2026 11:00:00 GMT', now)).toBe(0)
+  })
+  it('ignores what it cannot read', () => {
+    expect(parseRetryAfter(null, now)).toBeUndefined()
+    expect(parseRetryAfter('', now)).toBeUndefined()
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+  })
+})
+
+describe('backoffMs', () => {
+  it('is full jitter under an exponential ceiling capped at 20 s', () => {
+    expect([1, 2, 3, 4].map((a) => backoffMs(a, () => 1))).toEqual([1000, 2000, 4000, 8000])
+    expect(backoffMs(10, () => 1)).toBe(20_000)
+    expect(backoffMs(3, () => 0)).toBe(0)
+    expect(backoffMs(3, () => 0.25)).toBe(1000)
+  })
+})
+
+describe('send', () => {
+  it('returns a final answer at once, without retrying a 4xx', async () => {
+    nock('https://api.test').post('/v4/integrations').reply(422, '{}')
+    const p = policy()
+    const exchange = await send(req, p, transport)
+    expect(exchange).toMatchObject({ attempts: 1, response: { status: 422, body: '{}' } })
+    expect(p.sleeps).toEqual([])
+  })
+
+  it('retries 408 and 5xx with backoff, then succeeds', async () => {
+    nock('https://api.test')
+      .post('/v4/integrations')
+      .reply(408)
+      .post('/v4/integrations')
+      .reply(502)
+      .post('/v4/integrations')
+      .reply(201, 'ok')
+    const p = policy()
+    const exchange = await send(req, p, transport)
+    expect(exchange.attempts).toBe(3)
+    expect(p.sleeps).toEqual([1000, 2000])
+    expect(p.lines).toEqual([
+      'POST /v4/integrations: attempt 1 of 4 failed: HTTP 408; retrying in 1.0 s.',
+      'POST /v4/integrations: attempt 2 of 4 failed: HTTP 502; retrying in 2.0 s.'
+    ])
+  })
+
+  it('sends the same request, key included, on every attempt', async () => {
+    const keys: unknown[] = []
+    nock('https://api.test')
+      .post('/v4/integrations')
+      .times(3)
+      .reply(function () {
+        keys.push(this.req.headers['idempotency-key'])
+        return keys.length < 3 ? [500, ''] : [201, '{}']
+      })
+    await send(req, policy(), transport)
+    expect(keys).toEqual(['k1', 'k1', 'k1'])
+  })
+
+  it('waits what Retry-After says, as an HTTP date too', async () => {
+    nock('https://api.test')
+      .post('/v4/integrations')
+      .reply(429, '', { 'Retry-After': 'Fri, 27 Nov 2026 12:00:04 GMT' })
+      .post('/v4/integrations')
+      .reply(201, '{}')
+    const p = policy()
+    await send(req, p, transport)
+    expect(p.sleeps).toEqual([4000])
+  })
+
+  it('does not sit out a Retry-After beyond the limit: it returns the answer and the wait asked', async () => {
+    nock('https://api.test').post('/v4/integrations').reply(429, '', { 'Retry-After': '3600' })
+    const p = policy()
+    const exchange = await send(req, p, transport)
+    expect(exchange.refusedWaitMs).toBe(3_600_000)
+    expect(exchange.refusedWaitMs).toBeGreaterThan(MAX_RETRY_AFTER_MS)
+    expect(p.sleeps).toEqual([])
+  })
+
+  it('returns the last retryable answer when attempts run out', async () => {
+    nock('https://api.test').post('/v4/integrations').times(2).reply(503, 'busy')
+    const p = policy({ maxAttempts: 2 })
+    const exchange = await send(req, p, transport)
+    expect(exchange).toMatchObject({ attempts: 2, response: { status: 503 } })
+    expect(p.sleeps).toHaveLength(1)
+  })
+
+  it('times out a slow attempt, retries, and names the timeout when it gives up', async () => {
+    nock('https://api.test').post('/v4/integrations').times(2).delay(300).reply(201, '{}')
+    const p = policy({ maxAttempts: 2, timeoutMs: 50 })
+    await expect(send(req, p, transport)).rejects.toThrow(
+      new NetworkError('POST /v4/integrations failed after 2 attempts: no answer within 0.05 s.')
+    )
+    expect(p.lines[0]).toBe(
+      'POST /v4/integrations: attempt 1 of 2 failed: no answer within 0.05 s; retrying in 1.0 s.'
+    )
+  })
+
+  it('names a refused connection', async () => {
+    nock('https://api.test')
+      .post('/v4/integrations')
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })
+    await expect(send(req, policy({ maxAttempts: 1 }), transport)).rejects.toThrow(
+      'POST /v4/integrations failed after 1 attempt: the connection was refused (ECONNREFUSED).'
+    )
+  })
+
+  it('passes an unknown error text through', async () => {
+    nock('https://api.test').post('/v4/integrations').replyWithError('weird failure')
+    await expect(send(req, policy({ maxAttempts: 1 }), transport)).rejects.toThrow(/weird failure/)
+  })
+})
+
+describe('proxies from the environment', () => {
+  let target: Server
+  let proxy: Server
+  let targetUrl: string
+  let proxyUrl: string
+  const tunnelled: string[] = []
+  const sockets: { destroy: () => void }[] = []
+
+  const listen = (server: Server) =>
+    new Promise<string>((resolve) =>
+      server.listen(0, '127.0.0.1', () =>
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+      )
+    )
+
+  beforeAll(async () => {
+    nock.enableNetConnect('127.0.0.1')
+    target = createServer((incoming, out) => {
+      out.writeHead(201, { 'content-type': 'application/json' })
+      out.end(JSON.stringify({ via: incoming.headers['x-through'] ?? 'direct' }))
+    })
+    // A CONNECT proxy, as self-hosted runners use.
+    proxy = createServer()
+    proxy.on('connect', (incoming, client, head) => {
+      tunnelled.push(incoming.url ?? '')
+      sockets.push(client)
+      const [host, port] = (incoming.url ?? '').split(':')
+      const upstream = connect(Number(port), host, () => {
+        sockets.push(upstream)
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+    })
+    targetUrl = await listen(target)
+    proxyUrl = await listen(proxy)
+  })
+  afterAll(() => {
+    sockets.forEach((socket) => socket.destroy())
+    target.closeAllConnections()
+    proxy.closeAllConnections()
+    target.close()
+    proxy.close()
+    nock.disableNetConnect()
+  })
+
+  it('goes through HTTP_PROXY', async () => {
+    tunnelled.length = 0
+    const exchange = await send(
+      { method: 'GET', url: `${targetUrl}/v4/integrations`, headers: {} },
+      policy(),
+      fetchTransport({ HTTP_PROXY: proxyUrl })
+    )
+    expect(exchange.response.status).toBe(201)
+    expect(tunnelled).toEqual([targetUrl.replace('http://', '')])
+  })
+
+  it('goes direct for a host in NO_PROXY', async () => {
+    tunnelled.length = 0
+    const exchange = await send(
+      { method: 'GET', url: `${targetUrl}/v4/integrations`, headers: {} },
+      policy(),
+      fetchTransport({ http_proxy: proxyUrl, no_proxy: '127.0.0.1' })
+    )
+    expect(exchange.response.status).toBe(201)
+    expect(tunnelled).toEqual([])
+  })
+})

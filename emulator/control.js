@@ -1,0 +1,103 @@
+// The /__emulator/ control endpoints, so tests in another process can drive the emulator over HTTP.
+// @ts-check
+import { errorReply, invalidData, invalidRequest, methodNotAllowed, routeNotFound } from './errors.js'
+import { jsonReply } from './reply.js'
+import { ENVS } from './store.js'
+
+/** @typedef {import('./reply.js').Reply} Reply */
+/** @typedef {import('./store.js').Env} Env */
+/** @typedef {import('./store.js').AdminRecord} AdminRecord */
+/** @typedef {import('./faults.js').Fault} Fault */
+/** @typedef {import('./faults.js').FaultSpec} FaultSpec */
+/** @typedef {import('./log.js').LoggedRequest} LoggedRequest */
+/**
+ * The same operations the in-process handle offers.
+ * @typedef {object} Controls
+ * @property {(spec: FaultSpec) => Fault} inject
+ * @property {() => Fault[]} faults
+ * @property {() => LoggedRequest[]} requests
+ * @property {(env?: Env) => AdminRecord[]} records
+ * @property {(input: unknown) => AdminRecord} seed
+ * @property {() => void} reset
+ */
+/**
+ * @typedef {object} ControlRequest
+ * @property {string} method
+ * @property {string} path
+ * @property {URLSearchParams} query
+ * @property {string} rawBody
+ */
+
+/** Raised by seed() so the HTTP layer can answer with field details instead of a bare message. */
+export class SeedError extends TypeError {
+  /** @param {import('./errors.js').FieldError[]} details */
+  constructor(details) {
+    super(`invalid seed: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`)
+    this.details = details
+  }
+}
+
+/**
+ * @param {Controls} controls
+ * @param {ControlRequest} req
+ * @returns {Reply}
+ */
+export function handleControl(controls, req) {
+  /** @type {Record<string, Partial<Record<string, () => Reply>>>} */
+  const routes = {
+    '/__emulator/faults': {
+      GET: () => jsonReply(200, { object: 'list', data: controls.faults() }),
+      POST: () => withBody(req, (body) => jsonReply(201, controls.inject(/** @type {FaultSpec} */ (body))))
+    },
+    '/__emulator/requests': {
+      GET: () => jsonReply(200, { object: 'list', data: controls.requests() })
+    },
+    '/__emulator/records': {
+      GET: () => {
+        const env = req.query.get('env') ?? undefined
+        if (env !== undefined && !ENVS.includes(/** @type {Env} */ (env)))
+          return invalidRequest('env must be "sandbox" or "production"')
+        return jsonReply(200, {
+          object: 'list',
+          data: controls.records(/** @type {Env | undefined} */ (env))
+        })
+      }
+    },
+    '/__emulator/seed': {
+      POST: () => withBody(req, (body) => jsonReply(201, controls.seed(body)))
+    },
+    '/__emulator/reset': {
+      POST: () => {
+        controls.reset()
+        return jsonReply(200, { reset: true })
+      }
+    }
+  }
+  const route = routes[req.path]
+  if (!route) return routeNotFound(req.method, req.path)
+  const handler = route[req.method]
+  if (!handler) return methodNotAllowed(req.method, req.path, Object.keys(route))
+  return handler()
+}
+
+/**
+ * Control calls come from curl as often as from code, so any Content-Type is read as JSON.
+ * @param {ControlRequest} req
+ * @param {(body: unknown) => Reply} use
+ * @returns {Reply}
+ */
+function withBody(req, use) {
+  let body
+  try {
+    body = JSON.parse(req.rawBody)
+  } catch {
+    return invalidRequest('Request body is not valid JSON')
+  }
+  try {
+    return use(body)
+  } catch (error) {
+    if (error instanceof SeedError) return invalidData(error.details)
+    if (error instanceof TypeError) return errorReply(422, 'request', 'invalid_data', error.message)
+    throw error
+  }
+}
