@@ -1,0 +1,125 @@
+// Runs the committed dist/index.js exactly as GitHub's runner does: INPUT_* variables with action.yml defaults,
+// GITHUB_* run variables, and output/summary files. Shared by the end-to-end tests, the demo and the benchmark.
+// @ts-check
+import { spawn } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+/** @type {{ inputs: Record<string, { default?: string }> }} */
+const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+
+/**
+ * @typedef {object} ActionResult
+ * @property {number | null} code exit code of the process
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} ms wall time from spawn to exit
+ * @property {Record<string, string>} outputs
+ * @property {string} summary
+ */
+
+/**
+ * The environment variable the runner sets for an input: upper-cased, spaces to `_`, hyphens kept.
+ * @param {string} name
+ */
+export function inputVariable(name) {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/**
+ * Inputs as the runner passes them: the step's `with:` values, and every input left out at its default.
+ * @param {Record<string, string>} withValues
+ */
+export function runnerInputs(withValues) {
+  /** @type {Record<string, string>} */
+  const env = {}
+  for (const [name, spec] of Object.entries(ACTION.inputs)) {
+    const value = withValues[name] ?? spec.default
+    if (value !== undefined) env[inputVariable(name)] = String(value)
+  }
+  for (const name of Object.keys(withValues)) {
+    if (!(name in ACTION.inputs)) throw new Error(`action.yml has no input named ${name}`)
+  }
+  return env
+}
+
+/**
+ * Parses `name<<DELIMITER\nvalue\nDELIMITER` records from a GITHUB_OUTPUT file.
+ * @param {string} text
+ */
+export function parseOutputs(text) {
+  /** @type {Record<string, string>} */
+  const outputs = {}
+  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]] = match[3]
+  return outputs
+}
+
+/**
+ * Spawns `node dist/index.js` and resolves with its exit code, stdout, stderr, outputs and job summary.
+ * `run` sets GITHUB_RUN_ID/GITHUB_RUN_ATTEMPT (a re-run keeps the id and bumps the attempt).
+ * @param {{ inputs: Record<string, string>, run?: { id: string, attempt: string },
+ *   env?: Record<string, string | undefined>, node?: string }} options
+ * @returns {Promise<ActionResult>}
+ */
+export function runAction({ inputs, run = { id: '1001', attempt: '1' }, env = {}, node = process.execPath }) {
+  const dir = mkdtempSync(join(tmpdir(), 'qia-run-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary.md')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  /** @type {Record<string, string | undefined>} */
+  const childEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_RUN_ID: run.id,
+    GITHUB_RUN_ATTEMPT: run.attempt,
+    GITHUB_RUN_NUMBER: '7',
+    GITHUB_REPOSITORY: 'acme/mobile-app',
+    GITHUB_REPOSITORY_OWNER: 'acme',
+    GITHUB_WORKFLOW: 'release',
+    GITHUB_JOB: 'integrations',
+    GITHUB_ACTION: 'qonversion',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF: 'refs/tags/v2.4.0',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_WORKSPACE: dir,
+    RUNNER_OS: 'Linux',
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    ...runnerInputs(inputs),
+    ...env
+  }
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name]
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(node, [join(ROOT, 'dist', 'index.js')], {
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      resolve({
+        code,
+        stdout,
+        stderr,
+        ms: performance.now() - started,
+        outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+        summary: readFileSync(summaryFile, 'utf8')
+      })
+    })
+  })
+}
