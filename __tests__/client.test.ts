@@ -1,10 +1,10 @@
 // API answers that are not the happy path: redirects, odd bodies, long Retry-After, partial records, our own bugs.
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import nock from 'nock'
+import { useNock } from '../__fixtures__/use-nock.js'
 import { API, baseInputs, record, runAction } from '../__fixtures__/run-action.js'
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
+useNock()
 
 describe('unusual answers', () => {
   it('explains a redirect instead of following it with a changed method', async () => {
@@ -128,5 +128,22 @@ describe('a bug of ours', () => {
     process.exitCode = 0
     expect(stdout).toMatch(/::debug::TypeError: .*\n?.*at /)
     expect(stdout).toMatch(/::error::qonversion-integration-action: /)
+  })
+})
+
+describe('no answer at all', () => {
+  it('names the request, the cause, what to check, and that re-running is safe', async () => {
+    nock(API)
+      .post('/integrations')
+      .times(2)
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })
+    const result = await runAction({ ...baseInputs, 'max-attempts': '2' })
+    expect(result.failed).toBe(true)
+    expect(result.failure).toContain(
+      'Creating the integration failed: no answer after 2 attempts (POST /v4/integrations): the connection was refused (ECONNREFUSED).'
+    )
+    expect(result.failure).toMatch(/Check that https:\/\/api.test\/v4 is reachable from the runner/)
+    expect(result.failure).toMatch(/Re-running is safe/)
+    expect(result.stdout).not.toMatch(/at .*\.ts:\d+/)
   })
 })

@@ -1,8 +1,9 @@
 // The retrying HTTP exchange: timeouts, Retry-After, backoff, give-up rules and proxies, with no real waiting.
 import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
+import { useNock } from '../__fixtures__/use-nock.js'
 import { NetworkError } from '../src/errors.js'
 import {
   MAX_RETRY_AFTER_MS,
@@ -39,8 +40,7 @@ function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: n
 
 const transport = fetchTransport({})
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
+useNock()
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-27T12:00:00Z')
@@ -138,7 +138,7 @@ describe('send', () => {
     nock('https://api.test').post('/v4/integrations').times(2).delay(300).reply(201, '{}')
     const p = policy({ maxAttempts: 2, timeoutMs: 50 })
     await expect(send(req, p, transport)).rejects.toThrow(
-      new NetworkError('POST /v4/integrations failed after 2 attempts: no answer within 0.05 s.')
+      new NetworkError('no answer after 2 attempts (POST /v4/integrations): no answer within 0.05 s.')
     )
     expect(p.lines[0]).toBe(
       'POST /v4/integrations: attempt 1 of 2 failed: no answer within 0.05 s; retrying in 1.0 s.'
@@ -150,7 +150,7 @@ describe('send', () => {
       .post('/v4/integrations')
       .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })
     await expect(send(req, policy({ maxAttempts: 1 }), transport)).rejects.toThrow(
-      'POST /v4/integrations failed after 1 attempt: the connection was refused (ECONNREFUSED).'
+      'no answer after 1 attempt (POST /v4/integrations): the connection was refused (ECONNREFUSED).'
     )
   })
 

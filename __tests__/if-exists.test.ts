@@ -1,6 +1,7 @@
 // `if-exists` (create, reuse, fail), the `created` output, and refusals explained from the provider catalog.
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import nock from 'nock'
+import { useNock } from '../__fixtures__/use-nock.js'
 import { API, baseInputs, record, runAction } from '../__fixtures__/run-action.js'
 
 const catalog = {
@@ -21,8 +22,7 @@ const catalog = {
 }
 const list = (...records: Record<string, unknown>[]) => ({ object: 'list', data: records, has_more: false })
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => nock.cleanAll())
+useNock()
 
 describe('if-exists: create (default)', () => {
   it('never lists: the happy path stays one request', async () => {

@@ -1,6 +1,7 @@
 // The whole action in-process against nock: each numbered behaviour of the action issue, seen from the runner's side.
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import nock from 'nock'
+import { useNock } from '../__fixtures__/use-nock.js'
 import { API, SECRET, baseInputs, record, runAction } from '../__fixtures__/run-action.js'
 
 interface Sent {
@@ -19,10 +20,7 @@ function expectCreate(sent: Sent[], status = 201, reply: unknown = record()) {
     })
 }
 
-beforeAll(() => nock.disableNetConnect())
-afterEach(() => {
-  nock.cleanAll()
-})
+useNock()
 
 describe('happy path', () => {
   it('makes exactly one request with the documented headers and body, and sets every output', async () => {

@@ -113,6 +113,38 @@ function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: nu
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
+type Attempt = { response: HttpResponse } | { failure: string }
+
+/** One attempt within the policy's time limit: the answer, or why there was none. */
+async function attemptOnce(
+  request: HttpRequest,
+  policy: RetryPolicy,
+  transport: Transport,
+  label: string
+): Promise<Attempt> {
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, policy.timeoutMs)
+  const started = Date.now()
+  let response: HttpResponse
+  try {
+    response = await transport(request, controller.signal)
+  } catch (error) {
+    const failure = describeNetworkFailure(error, timedOut, policy.timeoutMs)
+    policy.debug(`${label}: ${failure} after ${Date.now() - started} ms (${String(error)})`)
+    return { failure }
+  } finally {
+    clearTimeout(timer)
+  }
+  policy.debug(
+    `${label}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${response.body.slice(0, 500)}`
+  )
+  return { response }
+}
+
 /**
  * Sends `request` until it gets a final answer or runs out of attempts. Every attempt sends the very same
  * request — for a create that means the same Idempotency-Key, so a retry can never make a second record.
@@ -124,49 +156,31 @@ export async function send(
 ): Promise<Exchange> {
   const label = `${request.method} ${new URL(request.url).pathname}`
   for (let attempt = 1; ; attempt++) {
-    const controller = new AbortController()
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      controller.abort()
-    }, policy.timeoutMs)
-    let response: HttpResponse | undefined
-    let failure: string
-    const started = Date.now()
-    try {
-      response = await transport(request, controller.signal)
-      policy.debug(
-        `${label} attempt ${attempt}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${response.body.slice(0, 500)}`
-      )
-    } catch (error) {
-      failure = describeNetworkFailure(error, timedOut, policy.timeoutMs)
-      policy.debug(
-        `${label} attempt ${attempt}: ${failure} after ${Date.now() - started} ms (${String(error)})`
-      )
-    } finally {
-      clearTimeout(timer)
-    }
+    const result = await attemptOnce(request, policy, transport, `${label} attempt ${attempt}`)
+    const last = attempt >= policy.maxAttempts
+    let reason: string
     let waitMs: number
-    if (response) {
+    if ('response' in result) {
+      const { response } = result
       if (!isRetryableStatus(response.status)) return { response, attempts: attempt }
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), policy.now())
       if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) {
         return { response, attempts: attempt, refusedWaitMs: retryAfter }
       }
-      if (attempt >= policy.maxAttempts) return { response, attempts: attempt }
-      failure = `HTTP ${response.status}`
+      if (last) return { response, attempts: attempt }
+      reason = `HTTP ${response.status}${retryAfter === undefined ? '' : ', the API asked to wait (Retry-After)'}`
       waitMs = retryAfter ?? backoffMs(attempt, policy.random)
-      failure += retryAfter !== undefined ? ', the API asked to wait (Retry-After)' : ''
     } else {
-      if (attempt >= policy.maxAttempts) {
+      if (last) {
         throw new NetworkError(
-          `${label} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${failure!}.`
+          `no answer after ${attempt} attempt${attempt === 1 ? '' : 's'} (${label}): ${result.failure}.`
         )
       }
+      reason = result.failure
       waitMs = backoffMs(attempt, policy.random)
     }
     policy.log(
-      `${label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${failure!}; retrying in ${seconds(waitMs)}.`
+      `${label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${reason}; retrying in ${seconds(waitMs)}.`
     )
     await policy.sleep(waitMs)
   }

@@ -1,5 +1,5 @@
 // The Qonversion v4 integrations API: one function per endpoint, each returning validated data and the attempts it took.
-import { UnexpectedResponseError } from '../errors.js'
+import { NetworkError, UnexpectedResponseError } from '../errors.js'
 import { send, type HttpRequest, type RetryPolicy, type Transport } from '../http.js'
 import { USER_AGENT } from '../version.js'
 import { apiErrorFrom } from './api-failure.js'
@@ -58,7 +58,17 @@ async function call<T>(
   /** The value read from the JSON body, or undefined when it is not what the endpoint returns. */
   read: (json: unknown) => T | undefined
 ): Promise<Answer<T>> {
-  const exchange = await send(httpRequest, api.policy, api.transport)
+  let exchange
+  try {
+    exchange = await send(httpRequest, api.policy, api.transport)
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error
+    throw new NetworkError(
+      `${what} failed: ${error.message}\n` +
+        `Check that ${api.baseUrl} is reachable from the runner (behind a proxy, set HTTPS_PROXY and NO_PROXY). ` +
+        'Re-running is safe: every attempt, and a re-run of this workflow run, sends the same idempotency key.'
+    )
+  }
   const { status, body } = exchange.response
   if (status < 200 || status >= 300) throw apiErrorFrom(exchange, what)
   let json: unknown
