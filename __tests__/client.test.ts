@@ -136,7 +136,7 @@ describe('no answer at all', () => {
     nock(API)
       .post('/integrations')
       .times(2)
-      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })
+      .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
     const result = await runAction({ ...baseInputs, 'max-attempts': '2' })
     expect(result.failed).toBe(true)
     expect(result.failure).toContain(

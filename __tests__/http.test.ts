@@ -8,12 +8,12 @@ import { NetworkError } from '../src/errors.js'
 import {
   MAX_RETRY_AFTER_MS,
   backoffMs,
-  fetchTransport,
   parseRetryAfter,
   send,
   type HttpRequest,
   type RetryPolicy
 } from '../src/http.js'
+import { transportFor } from '../src/transport.js'
 
 const URL_ = 'https://api.test/v4/integrations'
 const req: HttpRequest = { method: 'POST', url: URL_, headers: { 'Idempotency-Key': 'k1' }, body: '{}' }
@@ -38,7 +38,7 @@ function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: n
   }
 }
 
-const transport = fetchTransport({})
+const transport = transportFor({})
 
 useNock()
 
@@ -148,7 +148,7 @@ describe('send', () => {
   it('names a refused connection', async () => {
     nock('https://api.test')
       .post('/v4/integrations')
-      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })
+      .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
     await expect(send(req, policy({ maxAttempts: 1 }), transport)).rejects.toThrow(
       'no answer after 1 attempt (POST /v4/integrations): the connection was refused (ECONNREFUSED).'
     )
@@ -212,7 +212,7 @@ describe('proxies from the environment', () => {
     const exchange = await send(
       { method: 'GET', url: `${targetUrl}/v4/integrations`, headers: {} },
       policy(),
-      fetchTransport({ HTTP_PROXY: proxyUrl })
+      transportFor({ HTTP_PROXY: proxyUrl })
     )
     expect(exchange.response.status).toBe(201)
     expect(tunnelled).toEqual([targetUrl.replace('http://', '')])
@@ -223,9 +223,57 @@ describe('proxies from the environment', () => {
     const exchange = await send(
       { method: 'GET', url: `${targetUrl}/v4/integrations`, headers: {} },
       policy(),
-      fetchTransport({ http_proxy: proxyUrl, no_proxy: '127.0.0.1' })
+      transportFor({ http_proxy: proxyUrl, no_proxy: '127.0.0.1' })
     )
     expect(exchange.response.status).toBe(201)
     expect(tunnelled).toEqual([])
+  })
+})
+
+describe('the direct transport (node:http)', () => {
+  let server: Server
+  let base: string
+
+  beforeAll(async () => {
+    nock.enableNetConnect('127.0.0.1')
+    server = createServer((incoming, out) => {
+      if (incoming.url === '/cut') {
+        // Headers and half a body, then the connection goes: the answer must not count as complete.
+        out.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' })
+        out.write('{"id":')
+        setTimeout(() => out.socket?.destroy(), 10)
+        return
+      }
+      out.setHeader('set-cookie', ['a=1', 'b=2'])
+      out.writeHead(200, { 'content-type': 'application/json' })
+      out.end('{"ok":true}')
+    })
+    base = await new Promise<string>((resolve) =>
+      server.listen(0, '127.0.0.1', () =>
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+      )
+    )
+  })
+  afterAll(() => {
+    server.closeAllConnections()
+    server.close()
+  })
+
+  it('returns status, every header and the body', async () => {
+    const response = await transportFor({})(
+      { method: 'GET', url: `${base}/ok`, headers: {} },
+      new AbortController().signal
+    )
+    expect(response.status).toBe(200)
+    expect(response.headers.get('set-cookie')).toBe('a=1, b=2')
+    expect(response.body).toBe('{"ok":true}')
+  })
+
+  it('treats an answer cut short as a dropped connection, and retries it', async () => {
+    const p = policy({ maxAttempts: 2 })
+    await expect(
+      send({ method: 'GET', url: `${base}/cut`, headers: {} }, p, transportFor({}))
+    ).rejects.toThrow('no answer after 2 attempts (GET /cut): the connection was dropped (ECONNRESET).')
+    expect(p.lines).toHaveLength(1)
   })
 })

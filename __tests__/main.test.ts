@@ -223,7 +223,9 @@ describe('retries', () => {
 
   it('retries a dropped connection and ends with the one record', async () => {
     const sent: Sent[] = []
-    nock(API).post('/integrations').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+    nock(API)
+      .post('/integrations')
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
     expectCreate(sent)
     const result = await runAction(baseInputs)
     expect(result.failed).toBe(false)

@@ -3,7 +3,7 @@
 // @ts-check
 import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -112,14 +112,11 @@ export function runAction({ inputs, run = { id: '1001', attempt: '1' }, env = {}
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('error', reject)
     child.on('close', (code) => {
-      resolve({
-        code,
-        stdout,
-        stderr,
-        ms: performance.now() - started,
-        outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-        summary: readFileSync(summaryFile, 'utf8')
-      })
+      const ms = performance.now() - started
+      const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
+      const summary = readFileSync(summaryFile, 'utf8')
+      rmSync(dir, { recursive: true, force: true })
+      resolve({ code, stdout, stderr, ms, outputs, summary })
     })
   })
 }

@@ -1,5 +1,4 @@
-// One HTTP exchange with a per-attempt timeout, proxy support from the environment, and retries that resend the same request.
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici'
+// One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
 import { NetworkError } from './errors.js'
 
 export interface HttpRequest {
@@ -42,36 +41,6 @@ export const BASE_BACKOFF_MS = 1000
 export const MAX_BACKOFF_MS = 20_000
 /** A Retry-After beyond this is not waited for: the step reports it instead of sitting idle. */
 export const MAX_RETRY_AFTER_MS = 60_000
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
-
-/**
- * Node's global fetch ignores HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which self-hosted runners set; when one of them is
- * set, requests go through undici's fetch with an agent that applies all three the usual way.
- */
-export function fetchTransport(env: NodeJS.ProcessEnv): Transport {
-  const pick = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined
-  const proxyAgent = PROXY_VARIABLES.some((name) => env[name])
-    ? new EnvHttpProxyAgent({
-        httpProxy: pick('HTTP_PROXY'),
-        httpsProxy: pick('HTTPS_PROXY'),
-        noProxy: pick('NO_PROXY')
-      })
-    : undefined
-  return async (request, signal) => {
-    const init = {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal,
-      redirect: 'manual' as const
-    }
-    const response = proxyAgent
-      ? await undiciFetch(request.url, { ...init, dispatcher: proxyAgent })
-      : await fetch(request.url, init)
-    return { status: response.status, headers: response.headers, body: await response.text() }
-  }
-}
 
 /** 408, 429 and 5xx may succeed later; every other status is the final answer. */
 export function isRetryableStatus(status: number): boolean {

@@ -4,7 +4,8 @@ import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { isExpectedFailure } from './errors.js'
 import { execute } from './execute.js'
-import { fetchTransport, type Transport } from './http.js'
+import type { Transport } from './http.js'
+import { transportFor } from './transport.js'
 import { deriveIdempotencyKey } from './idempotency.js'
 import { environmentOf, parseSettings, readInputs } from './inputs.js'
 import { writeOutputs, writeSummary } from './report.js'
@@ -52,7 +53,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const api = {
       baseUrl: settings.apiUrl,
       secretKey: settings.secretKey,
-      transport: options.transport ?? fetchTransport(process.env),
+      transport: options.transport ?? transportFor(process.env),
       policy: {
         maxAttempts: settings.maxAttempts,
         timeoutMs: settings.timeoutMs,
