@@ -1,11 +1,11 @@
 // `npm run bench [-- --runs N]`: times the bundled action's cold run against a bare node:http floor, its memory, size and Retry-After waits, and writes BENCHMARKS.md.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { start } from '../emulator/server.js'
-import { ROOT, runAction } from './run-action.mjs'
+import { ROOT, runAction, spawnTimed } from './run-action.mjs'
 
 /**
  * @typedef {{ median: number, min: number, max: number, n: number }} Stats
@@ -132,28 +132,6 @@ try {
 }
 `
 
-/**
- * Spawns a bare script, timed exactly as runAction times the action: from just before spawn to 'close'.
- * @param {string} file
- * @param {Record<string, string>} env
- * @returns {Promise<{ code: number | null, stdout: string, stderr: string, ms: number }>}
- */
-function runScript(file, env) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now()
-    const child = spawn(process.execPath, [file], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }))
-  })
-}
-
 /** @param {string} file */
 function readRss(file) {
   // A child that died before 'exit' leaves no file; that must not read as 0 bytes.
@@ -227,7 +205,8 @@ async function scriptRun(kind, label) {
   const serial = ++runSerial
   const rssFile = join(tmp, `rss-${serial}`)
   const key = `bench-${kind}-${process.pid}-${serial}`
-  const result = await runScript(kind === 'floor' ? floorFile : fetchFile, {
+  const result = await spawnTimed(process.execPath, [kind === 'floor' ? floorFile : fetchFile], {
+    PATH: process.env.PATH ?? '',
     NODE_OPTIONS: `--require=${preloadFile}`,
     BENCH_RSS_FILE: rssFile,
     BENCH_URL: `${emu.apiUrl}/integrations`,
