@@ -1,8 +1,10 @@
 // Runs src/main.ts in-process the way the runner would: INPUT_* variables, output and summary files, captured stdout.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { jest } from '@jest/globals'
+import { parseOutputs } from '../scripts/run-action.mjs'
+import type { Transport } from '../src/http.js'
 import { INPUT_DEFAULTS } from '../src/inputs.js'
 
 export const API = 'https://api.test/v4'
@@ -16,14 +18,6 @@ export interface ActionRun {
   /** The `::error::` message, unescaped. */
   failure: string
   sleeps: number[]
-}
-
-/** Parses `name<<DELIM\nvalue\nDELIM` records from a GITHUB_OUTPUT file. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
-  for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3]
-  return outputs
 }
 
 export const baseInputs = {
@@ -40,7 +34,8 @@ const summaryFile = join(mkdtempSync(join(tmpdir(), 'qia-summary-')), 'summary')
 
 export async function runAction(
   inputs: Record<string, string>,
-  env: Record<string, string | undefined> = {}
+  env: Record<string, string | undefined> = {},
+  transport?: Transport
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'qia-'))
   const outputFile = join(dir, 'output')
@@ -69,7 +64,8 @@ export async function runAction(
         sleeps.push(ms)
         return Promise.resolve()
       },
-      random: () => 0.5
+      random: () => 0.5,
+      transport
     })
   } finally {
     write.mockRestore()
@@ -78,14 +74,9 @@ export async function runAction(
   const failed = process.exitCode === 1
   process.exitCode = 0
   const failure = (/^::error::(.*)$/m.exec(stdout)?.[1] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%')
-  return {
-    stdout,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
-    failed,
-    failure,
-    sleeps
-  }
+  const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
+  rmSync(dir, { recursive: true, force: true })
+  return { stdout, outputs, summary: readFileSync(summaryFile, 'utf8'), failed, failure, sleeps }
 }
 
 export function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -96,38 +96,13 @@ describe('unusual answers', () => {
 
 describe('a bug of ours', () => {
   it('still ends in one failure message, with the stack only under debug', async () => {
-    const { run } = await import('../src/main.js')
-    const { mkdtempSync, writeFileSync } = await import('node:fs')
-    const out = `${mkdtempSync('/tmp/qia-bug-')}/out`
-    writeFileSync(out, '')
-    Object.assign(process.env, {
-      INPUT_TITLE: 'T',
-      INPUT_PROVIDER: 'amplitude',
-      INPUT_STORE: 'iOS',
-      'INPUT_SECRET-KEY': 'sk_x',
-      GITHUB_OUTPUT: out
-    })
-    let stdout = ''
-    const write = process.stdout.write.bind(process.stdout)
-    process.stdout.write = (chunk: string | Uint8Array) => {
-      stdout += chunk.toString()
-      return true
-    }
-    try {
-      // A transport breaking its contract (no body) stands in for a programming error.
-      await run({
-        transport: () =>
-          Promise.resolve({ status: 201, headers: new Headers(), body: undefined as unknown as string })
-      })
-    } finally {
-      process.stdout.write = write
-      for (const k of ['INPUT_TITLE', 'INPUT_PROVIDER', 'INPUT_STORE', 'INPUT_SECRET-KEY'])
-        delete process.env[k]
-    }
-    expect(process.exitCode).toBe(1)
-    process.exitCode = 0
-    expect(stdout).toMatch(/::debug::TypeError: .*\n?.*at /)
-    expect(stdout).toMatch(/::error::qonversion-integration-action: /)
+    // A transport breaking its contract (no body) stands in for a programming error.
+    const broken = () =>
+      Promise.resolve({ status: 201, headers: new Headers(), body: undefined as unknown as string })
+    const result = await runAction(baseInputs, {}, broken)
+    expect(result.failed).toBe(true)
+    expect(result.stdout).toMatch(/::debug::TypeError: .*\n?.*at /)
+    expect(result.failure).toMatch(/^qonversion-integration-action: /)
   })
 })
 

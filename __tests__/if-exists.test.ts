@@ -270,6 +270,29 @@ describe('dry-run with the catalog', () => {
     )
   })
 
+  it('reads the catalog once, though both the dry run and the match need it', async () => {
+    let metaCalls = 0
+    nock(API)
+      .get('/integrations/meta')
+      .times(2)
+      .reply(() => {
+        metaCalls++
+        return [200, catalog]
+      })
+    nock(API)
+      .get('/integrations')
+      .reply(200, list(record({ id: 'ASA1', title: 'ASA', integration: 'Apple Search Ads' })))
+    const result = await runAction({
+      ...baseInputs,
+      title: 'ASA',
+      provider: 'searchads',
+      'if-exists': 'reuse',
+      'dry-run': 'true'
+    })
+    expect(result.stdout).toContain('Dry run: would reuse the existing integration ASA1.')
+    expect(metaCalls).toBe(1)
+  })
+
   it('with reuse and no match, says it would create', async () => {
     nock(API).get('/integrations/meta').reply(200, catalog)
     nock(API).get('/integrations').reply(200, list())

@@ -1,7 +1,10 @@
 // Failure kinds the action can end with; each carries a message written for the person reading the log.
 
+/** The user's or the API's doing, not a bug: the message is the whole story, no stack trace needed. */
+export class ExpectedFailure extends Error {}
+
 /** One or more inputs are unusable; nothing was sent. */
-export class InputError extends Error {
+export class InputError extends ExpectedFailure {
   constructor(readonly problems: string[]) {
     super(
       problems.length === 1
@@ -18,7 +21,7 @@ export interface ApiErrorDetail {
 }
 
 /** The API answered with an HTTP error status. */
-export class ApiError extends Error {
+export class ApiError extends ExpectedFailure {
   constructor(
     readonly status: number,
     readonly code: string | undefined,
@@ -32,7 +35,7 @@ export class ApiError extends Error {
 }
 
 /** No usable answer after every attempt: the network failed, attempts timed out, or the API kept asking to wait. */
-export class NetworkError extends Error {
+export class NetworkError extends ExpectedFailure {
   constructor(message: string) {
     super(message)
     this.name = 'NetworkError'
@@ -40,7 +43,7 @@ export class NetworkError extends Error {
 }
 
 /** A success status whose body is not what the API documents. */
-export class UnexpectedResponseError extends Error {
+export class UnexpectedResponseError extends ExpectedFailure {
   constructor(message: string) {
     super(message)
     this.name = 'UnexpectedResponseError'
@@ -48,20 +51,9 @@ export class UnexpectedResponseError extends Error {
 }
 
 /** A precondition found while planning (for example an existing integration with `if-exists: fail`). */
-export class ConflictError extends Error {
+export class ConflictError extends ExpectedFailure {
   constructor(message: string) {
     super(message)
     this.name = 'ConflictError'
   }
-}
-
-/** Errors that are the user's or the API's doing: their message is the whole story, no stack trace needed. */
-export function isExpectedFailure(error: unknown): error is Error {
-  return (
-    error instanceof InputError ||
-    error instanceof ApiError ||
-    error instanceof NetworkError ||
-    error instanceof UnexpectedResponseError ||
-    error instanceof ConflictError
-  )
 }

@@ -41,34 +41,50 @@ export function previewCreate(settings: Settings, idempotencyKey: string): strin
   ].join('\n')
 }
 
-/** Counts every HTTP attempt the step makes, for the summary. */
-class Tally {
+/**
+ * One step's dealings with the API: every call goes through `ask`, which counts its HTTP attempts for the
+ * summary, and the catalog is read at most once, however many places want it.
+ */
+class Step {
   attempts = 0
-  add<T>(answer: { value: T; attempts: number }): T {
+  private catalogRead: Promise<Catalog> | undefined
+
+  constructor(
+    readonly api: ApiConnection,
+    readonly settings: Settings,
+    readonly log: Log
+  ) {}
+
+  async ask<T>(call: Promise<{ value: T; attempts: number }>): Promise<T> {
+    const answer = await call
     this.attempts += answer.attempts
     return answer.value
   }
-}
 
-/** The live catalog, or the documented snapshot when it cannot be read (suggestions must not fail the step). */
-async function readCatalog(api: ApiConnection, tally: Tally, log: Log): Promise<Catalog> {
-  try {
-    return { entries: tally.add(await getCatalog(api)), live: true }
-  } catch (error) {
-    log.debug(`Could not read the provider catalog, using the documented list: ${(error as Error).message}`)
-    return SNAPSHOT_CATALOG
+  /** The live catalog, or the documented snapshot when it cannot be read (suggestions must not fail the step). */
+  catalog(): Promise<Catalog> {
+    this.catalogRead ??= this.ask(getCatalog(this.api)).then(
+      (entries): Catalog => ({ entries, live: true }),
+      (error: Error) => {
+        this.log.debug(`Could not read the provider catalog, using the documented list: ${error.message}`)
+        return SNAPSHOT_CATALOG
+      }
+    )
+    return this.catalogRead
   }
 }
 
 /** Existing records that match the request; the catalog is read only when a provider needs telling apart. */
-async function findExisting(api: ApiConnection, settings: Settings, tally: Tally, log: Log) {
-  const records = tally.add(await listIntegrations(api))
+async function findExisting(step: Step): Promise<IntegrationRecord[]> {
+  const { settings } = step
+  const records = await step.ask(listIntegrations(step.api))
   const wanted = { title: settings.title, store: settings.store, provider: settings.provider }
-  const catalog = needsCatalog(records, wanted) ? await readCatalog(api, tally, log) : undefined
   // Without a catalog every candidate already names the provider by its slug, so the slug is the title to compare.
-  const providerTitle = catalog ? displayTitleOf(catalog, settings.provider) : settings.provider
+  const providerTitle = needsCatalog(records, wanted)
+    ? displayTitleOf(await step.catalog(), settings.provider)
+    : settings.provider
   const matches = findMatches(records, { ...wanted, providerTitle })
-  log.debug(`${records.length} integration(s) listed, ${matches.length} match.`)
+  step.log.debug(`${records.length} integration(s) listed, ${matches.length} match.`)
   return matches
 }
 
@@ -94,19 +110,12 @@ function decideExisting(settings: Settings, matches: IntegrationRecord[]): Integ
 }
 
 /** A create refused for the provider or store gets the catalog's reading of what is wrong appended. */
-async function explainRefusal(
-  error: ApiError,
-  api: ApiConnection,
-  settings: Settings,
-  tally: Tally,
-  log: Log
-) {
+async function explainRefusal(error: ApiError, step: Step): Promise<ApiError> {
   const aboutProviderOrStore = error.details.some(
     (d) => d.field === 'integration' || d.field === 'target_platform'
   )
   if (!aboutProviderOrStore || error.status >= 500) return error
-  const catalog = await readCatalog(api, tally, log)
-  const problems = catalogProblems(catalog, settings.provider, settings.store)
+  const problems = catalogProblems(await step.catalog(), step.settings.provider, step.settings.store)
   if (problems.length === 0) return error
   return new ApiError(
     error.status,
@@ -127,16 +136,11 @@ function warnIfErrored(record: IntegrationRecord, log: Log): void {
   )
 }
 
-async function dryRun(
-  api: ApiConnection,
-  settings: Settings,
-  idempotencyKey: string,
-  log: Log
-): Promise<Outcome> {
-  const tally = new Tally()
-  const catalog = await readCatalog(api, tally, log)
+async function dryRun(step: Step, idempotencyKey: string): Promise<Outcome> {
+  const { settings } = step
+  const catalog = await step.catalog()
   if (!catalog.live)
-    log.warning(
+    step.log.warning(
       'Dry run: the provider catalog could not be read, so the provider was checked against the documented list only.'
     )
   const problems = catalogProblems(catalog, settings.provider, settings.store)
@@ -145,7 +149,7 @@ async function dryRun(
   }
   let verdict = 'would create a new integration'
   if (settings.ifExists !== 'create') {
-    const existing = decideExisting(settings, await findExisting(api, settings, tally, log))
+    const existing = decideExisting(settings, await findExisting(step))
     if (existing) verdict = `would reuse the existing integration ${existing.id}`
   }
   if (settings.activate) verdict += ' and set it active'
@@ -153,7 +157,7 @@ async function dryRun(
     kind: 'dry-run',
     preview: previewCreate(settings, idempotencyKey),
     verdict,
-    attempts: tally.attempts
+    attempts: step.attempts
   }
 }
 
@@ -163,29 +167,26 @@ export async function execute(
   idempotencyKey: string,
   log: Log
 ): Promise<Outcome> {
-  if (settings.dryRun) return dryRun(api, settings, idempotencyKey, log)
-  const tally = new Tally()
+  const step = new Step(api, settings, log)
+  if (settings.dryRun) return dryRun(step, idempotencyKey)
 
-  let record =
-    settings.ifExists === 'create'
-      ? undefined
-      : decideExisting(settings, await findExisting(api, settings, tally, log))
+  let record = settings.ifExists === 'create' ? undefined : decideExisting(settings, await findExisting(step))
   const created = record === undefined
   if (record) {
     log.info(`Reusing the existing integration ${record.id} (if-exists: reuse).`)
     warnIfErrored(record, log)
   } else {
     try {
-      record = tally.add(await createIntegration(api, createBodyOf(settings), idempotencyKey))
+      record = await step.ask(createIntegration(api, createBodyOf(settings), idempotencyKey))
     } catch (error) {
-      throw error instanceof ApiError ? await explainRefusal(error, api, settings, tally, log) : error
+      throw error instanceof ApiError ? await explainRefusal(error, step) : error
     }
     log.info(`Integration ${record.id} is ready (${record.integration}, ${record.target_platform}).`)
   }
 
   if (settings.activate && record.active !== 1) {
-    record = tally.add(await setIntegrationStatus(api, record.id, 1))
+    record = await step.ask(setIntegrationStatus(api, record.id, 1))
     log.info(`Integration ${record.id} set active.`)
   }
-  return { kind: 'integration', record, created, attempts: tally.attempts }
+  return { kind: 'integration', record, created, attempts: step.attempts }
 }

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
 import { context } from '@actions/github'
-import { isExpectedFailure } from './errors.js'
+import { ExpectedFailure } from './errors.js'
 import { execute } from './execute.js'
 import type { Transport } from './http.js'
 import { transportFor } from './transport.js'
@@ -22,6 +22,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
   // The runner masks the key once told; text that came back from the API is scrubbed too, so the key never
   // reaches a log even where masking does not apply (a local run, a log copied elsewhere).
   let redact = (text: string): string => text
+  const log = {
+    info: (line: string) => core.info(redact(line)),
+    warning: (line: string) => core.warning(redact(line)),
+    debug: (line: string) => core.debug(redact(line))
+  }
   try {
     const raw = readInputs((name) => core.getInput(name))
     if (raw['secret-key']) {
@@ -30,7 +35,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       redact = (text) => text.split(secret).join('***')
     }
     const { settings, warnings } = parseSettings(raw)
-    warnings.forEach((w) => core.warning(w))
+    warnings.forEach(log.warning)
 
     const derived = deriveIdempotencyKey(
       { runId: process.env.GITHUB_RUN_ID, repository: `${context.repo.owner}/${context.repo.repo}` },
@@ -43,12 +48,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
     )
     const idempotencyKey = settings.idempotencyKey ?? derived.key
     if (!settings.idempotencyKey && derived.random) {
-      core.warning(
+      log.warning(
         'GITHUB_RUN_ID is not set, so the idempotency key is random and protects only this step’s own retries. ' +
           'Set `idempotency-key` to make repeated runs safe outside GitHub Actions.'
       )
     }
-    core.info(`Idempotency key: ${idempotencyKey}`)
+    log.info(`Idempotency key: ${idempotencyKey}`)
 
     const api = {
       baseUrl: settings.apiUrl,
@@ -60,27 +65,22 @@ export async function run(options: RunOptions = {}): Promise<void> {
         sleep: options.sleep ?? ((ms: number) => sleep(ms)),
         random: options.random ?? Math.random,
         now: Date.now,
-        log: (line: string) => core.info(line),
-        debug: (line: string) => core.debug(redact(line))
+        log: log.info,
+        debug: log.debug
       }
-    }
-    const log = {
-      info: (line: string) => core.info(redact(line)),
-      warning: (line: string) => core.warning(redact(line)),
-      debug: (line: string) => core.debug(redact(line))
     }
     const outcome = await execute(api, settings, idempotencyKey, log)
 
     if (outcome.kind === 'dry-run') {
-      core.info(`Dry run: nothing was changed. The request that would be sent:\n${outcome.preview}`)
-      core.info(`Dry run: ${outcome.verdict}.`)
+      log.info(`Dry run: nothing was changed. The request that would be sent:\n${outcome.preview}`)
+      log.info(`Dry run: ${outcome.verdict}.`)
     }
     writeOutputs(outcome, idempotencyKey)
     await writeSummary(outcome, settings, idempotencyKey)
   } catch (error) {
-    if (!isExpectedFailure(error)) {
+    if (!(error instanceof ExpectedFailure)) {
       // A bug of ours, not the user's: keep the stack for whoever reports it.
-      core.debug(redact(error instanceof Error ? (error.stack ?? error.message) : String(error)))
+      log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
     }
     const message = error instanceof Error ? error.message : String(error)
     core.setFailed(redact(`${ACTION_NAME}: ${message}`))

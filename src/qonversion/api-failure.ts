@@ -1,6 +1,6 @@
 // Turns a non-2xx answer into an ApiError whose message says what happened and what to do about it.
 import { ApiError, type ApiErrorDetail } from '../errors.js'
-import type { Exchange } from '../http.js'
+import { MAX_RETRY_AFTER_MS, type Exchange } from '../http.js'
 import { apiErrorBodySchema } from './schemas.js'
 
 const HINTS: Record<number, string> = {
@@ -59,7 +59,7 @@ export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
   if (attempts > 1) parts.push(`Gave up after ${attempts} attempts.`)
   if (exchange.refusedWaitMs !== undefined) {
     parts.push(
-      `The API asked to wait ${Math.round(exchange.refusedWaitMs / 1000)} s before retrying, longer than this action waits (60 s); run the workflow again later.`
+      `The API asked to wait ${Math.round(exchange.refusedWaitMs / 1000)} s before retrying, longer than this action waits (${MAX_RETRY_AFTER_MS / 1000} s); run the workflow again later.`
     )
   }
   const hint =
