@@ -70,3 +70,9 @@ export function orList(names: readonly string[]): string {
     ? quoted.join('')
     : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`
 }
+
+/** The documented slug that `name` spells in other letter case (`Amplitude` → `amplitude`), or undefined. */
+export function caseVariantOf(name: string): string | undefined {
+  if (DOCUMENTED_PROVIDERS.includes(name)) return undefined
+  return DOCUMENTED_PROVIDERS.find((slug) => slug === name.toLowerCase())
+}
