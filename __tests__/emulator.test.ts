@@ -4,6 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
 import { start, type Emulator } from '../emulator/server.js'
 import { CATALOG, STORES } from '../emulator/catalog.js'
 
@@ -555,17 +557,6 @@ describe('faults', () => {
     expect((await create()).status).toBe(201)
   })
 
-  it('rate-limit: Retry-After as an HTTP date, or absent', async () => {
-    emu.inject({ kind: 'rate-limit', retryAfter: 120, retryAfterDate: true })
-    emu.inject({ kind: 'rate-limit', retryAfter: null })
-    const dated = await call('GET', '/v4/integrations')
-    const when = Date.parse(dated.headers.get('retry-after')!)
-    expect(when).toBeGreaterThan(Date.now() + 100_000)
-    const bare = await call('GET', '/v4/integrations')
-    expect(bare.status).toBe(429)
-    expect(bare.headers.get('retry-after')).toBeNull()
-  })
-
   it('server-error: the chosen 5xx with an internal envelope', async () => {
     emu.inject({ kind: 'server-error' })
     emu.inject({ kind: 'server-error', status: 503 })
@@ -657,10 +648,9 @@ describe('faults', () => {
     emu.inject({ kind: 'server-error', status: 503 })
     expect((await call('GET', '/v4/integrations')).status).toBe(503)
     expect((await create()).status).toBe(502)
-    expect(emu.faults()).toMatchObject([{ kind: 'server-error', status: 502, count: 1 }])
     expect((await create()).status).toBe(502)
     expect((await create()).status).toBe(201)
-    expect(emu.faults()).toEqual([])
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
   })
 
   it('matches a path prefix, and leaves others alone', async () => {
@@ -674,12 +664,14 @@ describe('faults', () => {
     expect((await call('GET', '/v4/integrations', { key: 'sk_wrong' })).status).toBe(429)
   })
 
-  it('refuses a mistyped fault', () => {
+  it('refuses a mistyped fault', async () => {
     expect(() => emu.inject({ kind: 'explode' as never })).toThrow(/kind must be one of/)
     expect(() => emu.inject({ kind: 'delay', delay: 5 } as never)).toThrow(/unknown option "delay"/)
     expect(() => emu.inject({ kind: 'server-error', status: 404 })).toThrow(/between 500 and 599/)
     expect(() => emu.inject({ kind: 'rate-limit', count: 0 })).toThrow(/count/)
-    expect(emu.faults()).toEqual([])
+    expect(() => emu.inject({ kind: 'html-502', status: 503 })).toThrow(/status is not used by html-502/)
+    expect(() => emu.inject({ kind: 'rate-limit', retryAfter: 0.5 })).toThrow(/whole number of seconds/)
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
   })
 })
 
@@ -756,15 +748,14 @@ describe('seed', () => {
     expect(fixed.json.active).toBe(1)
   })
 
-  it('seeds production, with a chosen id', async () => {
-    emu.seed({
+  it('seeds production', async () => {
+    const seeded = emu.seed({
       env: 'production',
-      id: 'gNl6hyM6',
       title: 't',
       integration: 'slack',
       target_platform: 'Stripe'
     })
-    expect((await call('GET', '/v4/integrations', { key: PRODUCTION })).json.data[0].id).toBe('gNl6hyM6')
+    expect((await call('GET', '/v4/integrations', { key: PRODUCTION })).json.data[0].id).toBe(seeded.id)
     expect((await call('GET', '/v4/integrations')).json.data).toEqual([])
   })
 
@@ -782,11 +773,11 @@ describe('seed', () => {
 describe('reset', () => {
   it('clears records, idempotency memory, faults and the log', async () => {
     await create(amplitude, { headers: { 'idempotency-key': 'k' } })
-    emu.inject({ kind: 'server-error', match: { path: '/nowhere' } })
+    emu.inject({ kind: 'server-error', match: { path: '/v4/integrations/meta' } })
     emu.reset()
     expect(emu.records()).toEqual([])
     expect(emu.requests()).toEqual([])
-    expect(emu.faults()).toEqual([])
+    expect((await call('GET', '/v4/integrations/meta')).status).toBe(200)
     expect(
       (await create({ ...amplitude, title: 'new' }, { headers: { 'idempotency-key': 'k' } })).status
     ).toBe(201)
@@ -797,7 +788,7 @@ describe('control endpoints over HTTP', () => {
   const control = (method: string, path: string, body?: unknown) =>
     call(method, `/__emulator/${path}`, { key: null, ...(body === undefined ? {} : { body }) })
 
-  it('injects and lists faults', async () => {
+  it('injects faults', async () => {
     const added = await control('POST', 'faults', { kind: 'rate-limit', retryAfter: 2, count: 2 })
     expect(added.status).toBe(201)
     expect(added.json).toMatchObject({
@@ -806,8 +797,9 @@ describe('control endpoints over HTTP', () => {
       retryAfter: 2,
       match: { method: null, path: null }
     })
-    expect((await control('GET', 'faults')).json.data).toHaveLength(1)
     expect((await create()).status).toBe(429)
+    expect((await create()).status).toBe(429)
+    expect((await create()).status).toBe(201)
     const bad = await control('POST', 'faults', { kind: 'nope' })
     expectError(bad, 422, 'request', 'invalid_data')
     expect(bad.json.error.message).toMatch(/^invalid fault: kind must be one of/)
@@ -852,41 +844,7 @@ describe('control endpoints over HTTP', () => {
   it('answers unknown control routes and methods with envelopes', async () => {
     expectError(await control('GET', 'nothing'), 404, 'request', 'route_not_found')
     expectError(await control('DELETE', 'records'), 405, 'request', 'method_not_allowed')
-  })
-})
-
-describe('start options', () => {
-  it('can wrap records, send a bare list and know extra providers', async () => {
-    const other = await start({
-      keys: ['test_sk_other'],
-      wrapRecords: true,
-      bareList: true,
-      extraProviders: [{ slug: 'new_tool', title: 'New Tool', allowedStores: ['Stripe'], category: 'labs' }]
-    })
-    try {
-      const opts = {
-        key: 'test_sk_other',
-        body: { title: 't', integration: 'new_tool', target_platform: 'Stripe' }
-      }
-      const created = await call('POST', '/v4/integrations', opts, other.url)
-      expect(created.status).toBe(201)
-      expect(created.json).toMatchObject({
-        object: 'integration',
-        url: `/v4/integrations/${created.json.data.id}`,
-        data: { integration: 'New Tool' }
-      })
-      const list = await call('GET', '/v4/integrations', { key: 'test_sk_other' }, other.url)
-      expect(list.json).toMatchObject([{ id: created.json.data.id }])
-      const meta = await call('GET', '/v4/integrations/meta', { key: 'test_sk_other' }, other.url)
-      expect(meta.json.data).toHaveLength(5)
-      expect((await call('GET', '/v4/integrations', { key: SANDBOX }, other.url)).status).toBe(401)
-    } finally {
-      await other.close()
-    }
-  })
-
-  it('refuses bad keys', async () => {
-    await expect(start({ keys: [] })).rejects.toThrow(TypeError)
+    expectError(await control('GET', 'faults'), 405, 'request', 'method_not_allowed')
   })
 })
 
@@ -902,21 +860,19 @@ describe('cli', () => {
     throw new Error(`emulator exited without output: ${buffer}`)
   }
 
-  it('listens on a free port, takes keys, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [cli, '--port', '0', '--key', 'sk_one', '--key', 'test_sk_two'])
+  it('listens on a free port, serves both environments, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [cli, '--port', '0'])
     try {
       const line = await firstLine(child)
       const match =
-        /^Qonversion emulator listening on (http:\/\/127\.0\.0\.1:\d+)\/v4 \(keys: sk_one, test_sk_two\)$/.exec(
+        /^Qonversion emulator listening on (http:\/\/127\.0\.0\.1:\d+)\/v4 \(keys: sk_emulator, test_sk_emulator\)$/.exec(
           line
         )
       expect(match).not.toBeNull()
       const base = match![1]
-      expect(
-        (await call('POST', '/v4/integrations', { key: 'test_sk_two', body: amplitude }, base)).status
-      ).toBe(201)
-      expect((await call('GET', '/v4/integrations', { key: 'sk_one' }, base)).json.data).toEqual([])
-      expect((await call('GET', '/v4/integrations', { key: SANDBOX }, base)).status).toBe(401)
+      expect((await call('POST', '/v4/integrations', { body: amplitude }, base)).status).toBe(201)
+      expect((await call('GET', '/v4/integrations', { key: PRODUCTION }, base)).json.data).toEqual([])
+      expect((await call('GET', '/v4/integrations', { key: 'test_sk_other' }, base)).status).toBe(401)
     } finally {
       child.kill('SIGTERM')
     }
@@ -924,16 +880,35 @@ describe('cli', () => {
     expect(code).toBe(0)
   })
 
-  it('uses the default keys, and rejects a bad port', async () => {
+  it('stops on SIGINT, and rejects a bad port or an unknown flag', async () => {
     const child = spawn(process.execPath, [cli, '--port', '0'])
     try {
-      expect(await firstLine(child)).toMatch(/\(keys: sk_emulator, test_sk_emulator\)$/)
+      await firstLine(child)
     } finally {
       child.kill('SIGINT')
     }
     expect(((await once(child, 'exit')) as [number | null])[0]).toBe(0)
 
-    const bad = spawn(process.execPath, [cli, '--port', 'eighty'])
-    expect(((await once(bad, 'exit')) as [number | null])[0]).toBe(2)
+    for (const args of [
+      ['--port', 'eighty'],
+      ['--key', 'sk_x']
+    ]) {
+      const bad = spawn(process.execPath, [cli, ...args])
+      expect(((await once(bad, 'exit')) as [number | null])[0]).toBe(2)
+    }
+  })
+})
+
+describe('emulator/README.md', () => {
+  const file = fileURLToPath(new URL('../emulator/README.md', import.meta.url))
+  const text = readFileSync(file, 'utf8')
+
+  it('links nothing outside the repository', () => {
+    const urls = text.match(/https?:\/\/[^\s)'"`>]+/g) ?? []
+    expect(urls.filter((url) => !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url))).toEqual([])
+    const root = resolve(dirname(file), '..')
+    const targets = [...text.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((t) => !t.startsWith('#'))
+    for (const target of targets) expect(relative(root, resolve(dirname(file), target))).not.toMatch(/^\.\./)
+    expect(text).not.toMatch(/\.\.\/shared\//)
   })
 })

@@ -10,6 +10,7 @@ import {
   unauthorized,
   unsupportedMediaType
 } from './errors.js'
+import { CATALOG } from './catalog.js'
 import { jsonReply } from './reply.js'
 import { canonicalJson, publicRecord } from './store.js'
 import { checkCreate, checkStatus, isObject, isValidId } from './validation.js'
@@ -17,8 +18,6 @@ import { checkCreate, checkStatus, isObject, isValidId } from './validation.js'
 /** @typedef {import('./reply.js').Reply} Reply */
 /** @typedef {import('./store.js').Env} Env */
 /** @typedef {import('./store.js').Store} Store */
-/** @typedef {import('./store.js').StoredRecord} StoredRecord */
-/** @typedef {import('./catalog.js').Catalog} Catalog */
 /**
  * @typedef {object} ApiRequest
  * @property {string} method
@@ -29,11 +28,10 @@ import { checkCreate, checkStatus, isObject, isValidId } from './validation.js'
 /**
  * @typedef {object} ApiContext
  * @property {Store} store
- * @property {Catalog} catalog
- * @property {ReadonlySet<string>} keys
- * @property {boolean} wrapRecords answer with `{object, url, data: record}` like the other docs rendering
- * @property {boolean} bareList answer GET /v4/integrations with a bare array
  */
+
+/** The accepted Bearer keys: `test_sk_…` is the sandbox, anything else production. */
+export const KEYS = Object.freeze(['sk_emulator', 'test_sk_emulator'])
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/
 
@@ -43,7 +41,7 @@ const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/
  * @returns {Reply}
  */
 export function handleApi(ctx, req) {
-  const env = authenticate(ctx.keys, req.headers.authorization)
+  const env = authenticate(req.headers.authorization)
   if (typeof env !== 'string') return env
 
   const parts = req.path.split('/').slice(1)
@@ -56,7 +54,7 @@ export function handleApi(ctx, req) {
     return methodNotAllowed(req.method, req.path, ['GET', 'POST'])
   }
   if (parts.length === 3 && id === 'meta') {
-    if (req.method === 'GET') return jsonReply(200, { object: 'list', data: ctx.catalog.groups })
+    if (req.method === 'GET') return jsonReply(200, { object: 'list', data: CATALOG })
     return methodNotAllowed(req.method, req.path, ['GET'])
   }
   if (parts.length === 3 && id !== '') {
@@ -71,15 +69,14 @@ export function handleApi(ctx, req) {
 }
 
 /**
- * @param {ReadonlySet<string>} keys
  * @param {string | undefined} header
  * @returns {Env | Reply}
  */
-function authenticate(keys, header) {
+function authenticate(header) {
   const match = /^Bearer +(\S+) *$/i.exec(header ?? '')
   if (!match) return unauthorized('Missing or malformed Authorization header: expected "Bearer <secret key>"')
   const key = match[1]
-  if (!keys.has(key)) return unauthorized('Invalid secret key')
+  if (!KEYS.includes(key)) return unauthorized('Invalid secret key')
   return key.startsWith('test_sk_') ? 'sandbox' : 'production'
 }
 
@@ -89,7 +86,7 @@ function authenticate(keys, header) {
  */
 function list(ctx, env) {
   const data = ctx.store.listLive(env).map(publicRecord)
-  return jsonReply(200, ctx.bareList ? data : { object: 'list', data, has_more: false })
+  return jsonReply(200, { object: 'list', data, has_more: false })
 }
 
 /**
@@ -114,7 +111,7 @@ function create(ctx, env, req) {
   }
 
   if (!isObject(body.value)) return invalidRequest('Request body must be a JSON object')
-  const checked = checkCreate(body.value, ctx.catalog)
+  const checked = checkCreate(body.value)
   if (!checked.ok) return invalidData(checked.details)
 
   const { title, provider, target_platform } = checked.value
@@ -125,7 +122,7 @@ function create(ctx, env, req) {
     integration: provider.title,
     target_platform
   })
-  const reply = recordReply(ctx, 201, record)
+  const reply = jsonReply(201, publicRecord(record))
   // Only successes are remembered: a client that fixes a rejected body may retry under the same key.
   if (key !== undefined) ctx.store.remember(env, key, fingerprint, reply)
   return reply
@@ -147,7 +144,7 @@ function setStatus(ctx, env, id, req) {
   const checked = checkStatus(body.value)
   if (!checked.ok) return invalidData(checked.details)
   ctx.store.setStatus(record, checked.value)
-  return recordReply(ctx, 200, record)
+  return jsonReply(200, publicRecord(record))
 }
 
 /**
@@ -160,19 +157,7 @@ function remove(ctx, env, id) {
   const record = isValidId(id) ? ctx.store.findLive(env, id) : undefined
   if (!record) return integrationNotFound(id)
   ctx.store.softDelete(record)
-  return recordReply(ctx, 200, record, { deleted: true })
-}
-
-/**
- * @param {ApiContext} ctx
- * @param {number} status
- * @param {StoredRecord} record
- * @param {Record<string, unknown>} [extra]
- */
-function recordReply(ctx, status, record, extra = {}) {
-  const data = { ...publicRecord(record), ...extra }
-  if (!ctx.wrapRecords) return jsonReply(status, data)
-  return jsonReply(status, { object: 'integration', url: data.url, data })
+  return jsonReply(200, { ...publicRecord(record), deleted: true })
 }
 
 /**

@@ -4,12 +4,6 @@
 /** @typedef {'iOS' | 'Android' | 'Stripe'} Platform */
 /** @typedef {{ slug: string, title: string, allowedStores: Platform[] }} Provider */
 /** @typedef {{ category: string, title: string, integrations: Provider[] }} CatalogGroup */
-/** @typedef {{ slug: string, title: string, allowedStores: Platform[], category?: string }} ExtraProvider */
-/**
- * @typedef {object} Catalog
- * @property {CatalogGroup[]} groups
- * @property {(slug: string) => Provider | undefined} find
- */
 
 /** @type {readonly Platform[]} */
 export const STORES = Object.freeze(['iOS', 'Android', 'Stripe'])
@@ -78,50 +72,14 @@ export const CATALOG = deepFreeze([
   }
 ])
 
-/**
- * Extra providers let a test play a server whose live catalog is newer than any snapshot a client ships.
- * @param {readonly ExtraProvider[]} [extra]
- * @returns {Catalog}
- */
-export function createCatalog(extra = []) {
-  /** @type {CatalogGroup[]} */
-  const groups = CATALOG.map((group) => ({ ...group, integrations: [...group.integrations] }))
-  for (const provider of extra) {
-    checkExtra(provider)
-    const category = provider.category ?? 'analytics'
-    let group = groups.find((g) => g.category === category)
-    if (!group) {
-      group = { category, title: category, integrations: [] }
-      groups.push(group)
-    }
-    group.integrations.push({
-      slug: provider.slug,
-      title: provider.title,
-      allowedStores: [...provider.allowedStores]
-    })
-  }
-  /** @type {Map<string, Provider>} */
-  const bySlug = new Map()
-  for (const group of groups) {
-    for (const provider of group.integrations) {
-      if (bySlug.has(provider.slug)) throw new TypeError(`duplicate provider slug "${provider.slug}"`)
-      bySlug.set(provider.slug, provider)
-    }
-  }
-  return { groups, find: (slug) => bySlug.get(slug) }
-}
+const BY_SLUG = new Map(CATALOG.flatMap((group) => group.integrations).map((p) => [p.slug, p]))
 
-/** @param {ExtraProvider} provider */
-function checkExtra(provider) {
-  const stores = provider?.allowedStores
-  const ok =
-    typeof provider?.slug === 'string' &&
-    provider.slug.length > 0 &&
-    typeof provider.title === 'string' &&
-    Array.isArray(stores) &&
-    stores.length > 0 &&
-    stores.every((s) => STORES.includes(s))
-  if (!ok) throw new TypeError(`invalid extra provider ${JSON.stringify(provider)}`)
+/**
+ * @param {string} slug
+ * @returns {Provider | undefined}
+ */
+export function findProvider(slug) {
+  return BY_SLUG.get(slug)
 }
 
 /**

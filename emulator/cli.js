@@ -1,11 +1,11 @@
-// `npm run emulator -- --port N --key K`: runs the emulator in the foreground until SIGINT/SIGTERM.
+// `npm run emulator -- --port N`: runs the emulator in the foreground until SIGINT/SIGTERM.
 // @ts-check
 import { parseArgs } from 'node:util'
-import { DEFAULT_KEYS, start } from './server.js'
+import { KEYS } from './api.js'
+import { start } from './server.js'
 
-const USAGE = `Usage: node emulator/cli.js [--port N] [--key K]...
-  --port N   port on 127.0.0.1 (default 8787; 0 picks a free port)
-  --key K    accepted Bearer key, repeatable; replaces the defaults (${DEFAULT_KEYS.join(', ')})`
+const USAGE = `Usage: node emulator/cli.js [--port N]
+  --port N   port on 127.0.0.1 (default 8787; 0 picks a free port)`
 
 /**
  * @param {string} message
@@ -21,7 +21,6 @@ function readOptions() {
     return parseArgs({
       options: {
         port: { type: 'string', default: '8787' },
-        key: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -38,10 +37,8 @@ if (values.help) {
 
 const port = Number(values.port)
 if (!/^\d+$/.test(values.port) || port > 65535) usageError(`invalid --port "${values.port}"`)
-const keys = values.key ?? [...DEFAULT_KEYS]
-if (keys.some((k) => !/^\S+$/.test(k))) usageError('--key must be non-empty, without spaces')
 
-const emulator = await start({ port, keys }).catch((/** @type {unknown} */ error) => {
+const emulator = await start({ port }).catch((/** @type {unknown} */ error) => {
   console.error(
     `emulator: cannot listen on port ${port}: ${error instanceof Error ? error.message : String(error)}`
   )
@@ -57,4 +54,4 @@ async function stop(signal) {
 process.once('SIGINT', (signal) => void stop(signal))
 process.once('SIGTERM', (signal) => void stop(signal))
 // Announced only once the handlers exist: whoever reads this line may signal straight away.
-console.log(`Qonversion emulator listening on ${emulator.apiUrl} (keys: ${keys.join(', ')})`)
+console.log(`Qonversion emulator listening on ${emulator.apiUrl} (keys: ${KEYS.join(', ')})`)

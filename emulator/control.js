@@ -14,7 +14,6 @@ import { ENVS } from './store.js'
  * The same operations the in-process handle offers.
  * @typedef {object} Controls
  * @property {(spec: FaultSpec) => Fault} inject
- * @property {() => Fault[]} faults
  * @property {() => LoggedRequest[]} requests
  * @property {(env?: Env) => AdminRecord[]} records
  * @property {(input: unknown) => AdminRecord} seed
@@ -46,7 +45,6 @@ export function handleControl(controls, req) {
   /** @type {Record<string, Partial<Record<string, () => Reply>>>} */
   const routes = {
     '/__emulator/faults': {
-      GET: () => jsonReply(200, { object: 'list', data: controls.faults() }),
       POST: () => withBody(req, (body) => jsonReply(201, controls.inject(/** @type {FaultSpec} */ (body))))
     },
     '/__emulator/requests': {

@@ -53,6 +53,12 @@ export const invalidRequest = (message) => errorReply(400, 'request', 'invalid_r
 export const payloadTooLarge = () =>
   errorReply(413, 'request', 'payload_too_large', 'Request body is larger than 1 MiB')
 
+/** @param {number} retryAfter seconds */
+export const rateLimited = (retryAfter) =>
+  errorReply(429, 'request', 'rate_limit_exceeded', 'Rate limit exceeded', {
+    headers: { 'retry-after': String(retryAfter) }
+  })
+
 /** @param {FieldError[]} details */
 export const invalidData = (details) =>
   errorReply(

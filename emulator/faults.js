@@ -1,7 +1,6 @@
 // Queued fault injection: which requests misbehave, and the broken answers they get.
 // @ts-check
-import { STATUS_CODES } from 'node:http'
-import { errorReply } from './errors.js'
+import { errorReply, rateLimited } from './errors.js'
 import { rawReply } from './reply.js'
 
 /** @typedef {import('./reply.js').Reply} Reply */
@@ -13,9 +12,8 @@ import { rawReply } from './reply.js'
  * @property {{ method?: string, path?: string }} [match] path is exact, or a prefix when it ends in `*`
  * @property {FaultKind} kind
  * @property {number} [count] how many matching requests get it (default 1)
- * @property {number | null} [retryAfter] rate-limit: seconds (default 1); null sends no Retry-After at all
- * @property {boolean} [retryAfterDate] rate-limit: send Retry-After as an HTTP date
- * @property {number} [status] server-error (default 500), html-502 (default 502), malformed-json (default 200)
+ * @property {number} [retryAfter] rate-limit: the Retry-After header in seconds (default 1)
+ * @property {number} [status] server-error: 500-599 (default 500)
  * @property {number} [delayMs] delay: milliseconds (default 1000)
  */
 /**
@@ -24,9 +22,8 @@ import { rawReply } from './reply.js'
  * @property {{ method: string | null, path: string | null }} match
  * @property {FaultKind} kind
  * @property {number} count remaining matching requests
- * @property {number | null} retryAfter
- * @property {boolean} retryAfterDate
- * @property {number | null} status
+ * @property {number} retryAfter
+ * @property {number} status
  * @property {number} delayMs
  */
 
@@ -39,13 +36,9 @@ export const FAULT_KINDS = /** @type {const} */ ([
   'drop-before',
   'drop-after'
 ])
-const SPEC_KEYS = ['match', 'kind', 'count', 'retryAfter', 'retryAfterDate', 'status', 'delayMs']
-/** @type {Partial<Record<FaultKind, [number, number, number]>>} default, min, max */
-const STATUS_RULES = {
-  'server-error': [500, 500, 599],
-  'html-502': [502, 400, 599],
-  'malformed-json': [200, 200, 599]
-}
+const SPEC_KEYS = ['match', 'kind', 'count', 'retryAfter', 'status', 'delayMs']
+/** Which kind reads which of the optional settings, so a setting the kind ignores is refused, not dropped. */
+const USED_BY = { retryAfter: 'rate-limit', status: 'server-error', delayMs: 'delay' }
 
 export class FaultQueue {
   /** @type {Fault[]} */
@@ -79,11 +72,6 @@ export class FaultQueue {
     return { ...fault }
   }
 
-  /** @returns {Fault[]} */
-  pending() {
-    return this.#pending.map((f) => ({ ...f, match: { ...f.match } }))
-  }
-
   clear() {
     this.#pending = []
   }
@@ -95,27 +83,17 @@ export class FaultQueue {
  * @returns {Reply | undefined}
  */
 export function faultReply(fault) {
-  const status = fault.status ?? 0
   switch (fault.kind) {
-    case 'rate-limit': {
-      /** @type {Record<string, string>} */
-      const headers = {}
-      if (fault.retryAfter !== null) {
-        headers['retry-after'] = fault.retryAfterDate
-          ? new Date(Date.now() + fault.retryAfter * 1000).toUTCString()
-          : String(fault.retryAfter)
-      }
-      return errorReply(429, 'request', 'rate_limit_exceeded', 'Rate limit exceeded', { headers })
-    }
+    case 'rate-limit':
+      return rateLimited(fault.retryAfter)
     case 'server-error':
-      return errorReply(status, 'internal', 'internal_error', 'Internal server error')
+      return errorReply(fault.status, 'internal', 'internal_error', 'Internal server error')
     case 'html-502': {
-      const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`
-      const page = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
-      return rawReply(status, 'text/html', page, { server: 'nginx' })
+      const page = `<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
+      return rawReply(502, 'text/html', page, { server: 'nginx' })
     }
     case 'malformed-json':
-      return rawReply(status, 'application/json; charset=utf-8', '{"object":"integration","id":"gNl6h')
+      return rawReply(200, 'application/json; charset=utf-8', '{"object":"integration","id":"gNl6h')
     default:
       return undefined
   }
@@ -147,8 +125,11 @@ function normalize(spec, id) {
   for (const key of Object.keys(spec)) {
     if (!SPEC_KEYS.includes(key)) fail(`unknown option "${key}" (known: ${SPEC_KEYS.join(', ')})`)
   }
-  const { match = {}, kind, count = 1, retryAfter = 1, retryAfterDate = false, delayMs = 1000 } = spec
+  const { match = {}, kind, count = 1, retryAfter = 1, status = 500, delayMs = 1000 } = spec
   if (!FAULT_KINDS.includes(kind)) fail(`kind must be one of ${FAULT_KINDS.join(', ')}`)
+  for (const [key, user] of Object.entries(USED_BY)) {
+    if (key in spec && kind !== user) fail(`${key} is not used by ${kind}`)
+  }
   if (typeof match !== 'object' || match === null) fail('match must be an object')
   for (const key of Object.keys(match)) {
     if (key !== 'method' && key !== 'path') fail(`unknown match option "${key}" (known: method, path)`)
@@ -158,21 +139,12 @@ function normalize(spec, id) {
   if (match.path !== undefined && (typeof match.path !== 'string' || !match.path.startsWith('/')))
     fail('match.path must be a string starting with "/"')
   if (!Number.isInteger(count) || count < 1) fail('count must be an integer >= 1')
-  if (retryAfter !== null && (typeof retryAfter !== 'number' || !(retryAfter >= 0)))
-    fail('retryAfter must be a number of seconds >= 0, or null')
-  if (typeof retryAfterDate !== 'boolean') fail('retryAfterDate must be a boolean')
+  if (!Number.isInteger(retryAfter) || retryAfter < 0)
+    fail('retryAfter must be a whole number of seconds >= 0')
+  if (!Number.isInteger(status) || status < 500 || status > 599)
+    fail('status for server-error must be an integer between 500 and 599')
   if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 600000)
     fail('delayMs must be an integer between 0 and 600000')
-
-  const rule = STATUS_RULES[kind]
-  let status = null
-  if (rule) {
-    status = spec.status ?? rule[0]
-    if (!Number.isInteger(status) || status < rule[1] || status > rule[2])
-      fail(`status for ${kind} must be an integer between ${rule[1]} and ${rule[2]}`)
-  } else if (spec.status !== undefined) {
-    fail(`status is not used by ${kind}`)
-  }
 
   return {
     id,
@@ -180,7 +152,6 @@ function normalize(spec, id) {
     kind,
     count,
     retryAfter,
-    retryAfterDate,
     status,
     delayMs
   }

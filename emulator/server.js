@@ -3,7 +3,6 @@
 import { createServer } from 'node:http'
 import { URLSearchParams } from 'node:url'
 import { handleApi } from './api.js'
-import { createCatalog } from './catalog.js'
 import { SeedError, handleControl } from './control.js'
 import { errorReply, payloadTooLarge } from './errors.js'
 import { FaultQueue, faultReply } from './faults.js'
@@ -17,32 +16,22 @@ import { checkSeed } from './validation.js'
 /** @typedef {import('./faults.js').Fault} Fault */
 /** @typedef {import('./faults.js').FaultSpec} FaultSpec */
 /** @typedef {import('./log.js').LoggedRequest} LoggedRequest */
-/** @typedef {import('./catalog.js').ExtraProvider} ExtraProvider */
 /** @typedef {import('./api.js').ApiContext} ApiContext */
 /**
  * @typedef {object} SeedInput
  * @property {Env} [env] default 'sandbox'
- * @property {string} [id] default: a fresh 8-character id
  * @property {string} title
  * @property {string} integration provider slug
  * @property {import('./catalog.js').Platform} target_platform
  * @property {0 | 1 | 2} [active] default 0
- * @property {string | null} [created_at]
- * @property {string | null} [updated_at]
  * @property {string | null} [last_delivery_at]
  * @property {string | null} [last_error_at]
  * @property {string | null} [last_error_message]
  * @property {number} [delivery_error_count]
- * @property {boolean} [deleted]
  */
 /**
  * @typedef {object} StartOptions
  * @property {number} [port] 0 picks a free port
- * @property {string} [host]
- * @property {string[]} [keys] accepted Bearer keys; `test_sk_…` is sandbox, anything else production
- * @property {boolean} [wrapRecords] send records as `{object, url, data}` (the docs' other rendering)
- * @property {boolean} [bareList] send the list as a bare array
- * @property {ExtraProvider[]} [extraProviders] providers beyond the documented 25
  */
 /**
  * @typedef {object} Emulator
@@ -51,14 +40,13 @@ import { checkSeed } from './validation.js'
  * @property {number} port
  * @property {() => Promise<void>} close
  * @property {(fault: FaultSpec) => Fault} inject
- * @property {() => Fault[]} faults faults still waiting for a matching request
  * @property {() => LoggedRequest[]} requests
  * @property {(env?: Env) => AdminRecord[]} records
  * @property {(record: SeedInput) => AdminRecord} seed
  * @property {() => void} reset
  */
 
-export const DEFAULT_KEYS = Object.freeze(['sk_emulator', 'test_sk_emulator'])
+const HOST = '127.0.0.1'
 const MAX_BODY = 1024 * 1024
 
 /**
@@ -66,22 +54,10 @@ const MAX_BODY = 1024 * 1024
  * @returns {Promise<Emulator>}
  */
 export async function start(options = {}) {
-  const { port = 0, host = '127.0.0.1', keys = [...DEFAULT_KEYS] } = options
-  if (
-    !Array.isArray(keys) ||
-    keys.length === 0 ||
-    !keys.every((k) => typeof k === 'string' && /^\S+$/.test(k))
-  )
-    throw new TypeError('keys must be a non-empty array of non-empty strings without spaces')
+  const { port = 0 } = options
 
   /** @type {ApiContext} */
-  const api = {
-    store: new Store(),
-    catalog: createCatalog(options.extraProviders),
-    keys: new Set(keys),
-    wrapRecords: options.wrapRecords ?? false,
-    bareList: options.bareList ?? false
-  }
+  const api = { store: new Store() }
   const faults = new FaultQueue()
   const log = new RequestLog()
   const waits = new Waits()
@@ -89,13 +65,12 @@ export async function start(options = {}) {
   const controls = {
     /** @param {FaultSpec} spec */
     inject: (spec) => faults.add(spec),
-    faults: () => faults.pending(),
     requests: () => log.entries(),
     /** @param {Env} [env] */
     records: (env) => api.store.all(env).map(adminRecord),
     /** @param {unknown} input */
     seed: (input) => {
-      const checked = checkSeed(input, api.catalog, (id) => api.store.isTaken(id))
+      const checked = checkSeed(input)
       if (!checked.ok) throw new SeedError(checked.details)
       return adminRecord(api.store.insert(checked.value))
     },
@@ -157,14 +132,14 @@ export async function start(options = {}) {
 
   await new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => {
+    server.listen(port, HOST, () => {
       server.off('error', reject)
       resolve(undefined)
     })
   })
   const address = server.address()
   const boundPort = typeof address === 'object' && address ? address.port : port
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`
+  const url = `http://${HOST}:${boundPort}`
 
   /** @type {Promise<void> | undefined} */
   let closing
@@ -181,7 +156,6 @@ export async function start(options = {}) {
       return closing
     },
     inject: controls.inject,
-    faults: controls.faults,
     requests: controls.requests,
     records: controls.records,
     seed: (record) => controls.seed(record),

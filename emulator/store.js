@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto'
 
 /** @typedef {Omit<StoredRecord, 'env' | 'slug' | 'deleted'> & { object: 'integration', url: string }} PublicRecord */
 /** @typedef {PublicRecord & { env: Env, slug: string, deleted: boolean }} AdminRecord */
-/** @typedef {Partial<StoredRecord> & Pick<StoredRecord, 'env' | 'slug' | 'integration' | 'title' | 'target_platform'>} NewRecord */
+/** @typedef {Partial<Pick<StoredRecord, 'active' | 'last_delivery_at' | 'last_error_at' | 'last_error_message' | 'delivery_error_count'>> & Pick<StoredRecord, 'env' | 'slug' | 'integration' | 'title' | 'target_platform'>} NewRecord */
 
 export const ENVS = /** @type {const} */ (['sandbox', 'production'])
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -51,10 +51,9 @@ export class Store {
    * @returns {StoredRecord}
    */
   insert(fields) {
-    const id = fields.id ?? this.#newId()
-    if (this.#usedIds.has(id)) throw new TypeError(`id "${id}" is already taken`)
+    const id = this.#newId()
     this.#usedIds.add(id)
-    const createdAt = fields.created_at ?? this.now()
+    const createdAt = this.now()
     /** @type {StoredRecord} */
     const record = {
       id,
@@ -65,20 +64,15 @@ export class Store {
       target_platform: fields.target_platform,
       active: fields.active ?? 0,
       created_at: createdAt,
-      updated_at: fields.updated_at ?? createdAt,
+      updated_at: createdAt,
       last_delivery_at: fields.last_delivery_at ?? null,
       last_error_at: fields.last_error_at ?? null,
       last_error_message: fields.last_error_message ?? null,
       delivery_error_count: fields.delivery_error_count ?? 0,
-      deleted: fields.deleted ?? false
+      deleted: false
     }
     this.#records.push(record)
     return record
-  }
-
-  /** @param {string} id */
-  isTaken(id) {
-    return this.#usedIds.has(id)
   }
 
   /**

@@ -1,10 +1,9 @@
 // Field rules for request bodies and seeds; every violated field is reported, not just the first.
 // @ts-check
-import { STORES } from './catalog.js'
+import { CATALOG, STORES, findProvider } from './catalog.js'
 import { ENVS } from './store.js'
 
 /** @typedef {import('./errors.js').FieldError} FieldError */
-/** @typedef {import('./catalog.js').Catalog} Catalog */
 /** @typedef {import('./catalog.js').Provider} Provider */
 /** @typedef {import('./catalog.js').Platform} Platform */
 /** @typedef {import('./store.js').NewRecord} NewRecord */
@@ -32,10 +31,9 @@ export function isValidId(id) {
 
 /**
  * @param {Record<string, unknown>} body
- * @param {Catalog} catalog
  * @returns {Checked<CreateInput>}
  */
-export function checkCreate(body, catalog) {
+export function checkCreate(body) {
   /** @type {FieldError[]} */
   const details = []
   const { title, integration, target_platform: store } = body
@@ -49,8 +47,8 @@ export function checkCreate(body, catalog) {
   else if (typeof integration !== 'string')
     details.push({ field: 'integration', message: 'must be a string' })
   else {
-    provider = catalog.find(integration)
-    if (!provider) details.push({ field: 'integration', message: unknownSlug(integration, catalog) })
+    provider = findProvider(integration)
+    if (!provider) details.push({ field: 'integration', message: unknownSlug(integration) })
   }
 
   const storeError = checkStore(store)
@@ -97,29 +95,23 @@ export function checkStatus(body) {
 
 const SEED_FIELDS = [
   'env',
-  'id',
   'title',
   'integration',
   'target_platform',
   'active',
-  'created_at',
-  'updated_at',
   'last_delivery_at',
   'last_error_at',
   'last_error_message',
-  'delivery_error_count',
-  'deleted'
+  'delivery_error_count'
 ]
 
 /**
  * Seeds may set what the API never lets a client set (error state, delivery history), but they must
  * still describe a record the API could have produced, or tests would assert against impossible data.
  * @param {unknown} input
- * @param {Catalog} catalog
- * @param {(id: string) => boolean} isTaken
  * @returns {Checked<NewRecord>}
  */
-export function checkSeed(input, catalog, isTaken) {
+export function checkSeed(input) {
   if (!isObject(input)) return { ok: false, details: [{ field: 'body', message: 'must be an object' }] }
   /** @type {FieldError[]} */
   const details = []
@@ -129,19 +121,15 @@ export function checkSeed(input, catalog, isTaken) {
 
   if (s.env !== undefined && !ENVS.includes(/** @type {never} */ (s.env)))
     fail('env', 'must be "sandbox" or "production"')
-  if (s.id !== undefined) {
-    if (typeof s.id !== 'string' || !isValidId(s.id)) fail('id', 'must be 1-256 characters of [a-zA-Z0-9._-]')
-    else if (isTaken(s.id)) fail('id', 'is already taken')
-  }
   const titleError = checkTitle(s.title)
   if (titleError) fail('title', titleError)
-  const provider = typeof s.integration === 'string' ? catalog.find(s.integration) : undefined
+  const provider = typeof s.integration === 'string' ? findProvider(s.integration) : undefined
   if (!provider) fail('integration', 'must be a provider slug from the catalog')
   const storeError = checkStore(s.target_platform)
   if (storeError) fail('target_platform', storeError)
   if (s.active !== undefined && s.active !== 0 && s.active !== 1 && s.active !== 2)
     fail('active', 'must be 0, 1 or 2')
-  for (const field of ['created_at', 'updated_at', 'last_delivery_at', 'last_error_at']) {
+  for (const field of ['last_delivery_at', 'last_error_at']) {
     const value = s[field]
     if (
       value !== undefined &&
@@ -159,7 +147,6 @@ export function checkSeed(input, catalog, isTaken) {
   const count = s.delivery_error_count
   if (count !== undefined && !(Number.isInteger(count) && /** @type {number} */ (count) >= 0))
     fail('delivery_error_count', 'must be an integer >= 0')
-  if (s.deleted !== undefined && typeof s.deleted !== 'boolean') fail('deleted', 'must be a boolean')
   for (const field of Object.keys(s)) {
     if (!SEED_FIELDS.includes(field)) fail(field, 'unknown field')
   }
@@ -196,12 +183,11 @@ function checkStore(store) {
 
 /**
  * @param {string} slug
- * @param {Catalog} catalog
  */
-function unknownSlug(slug, catalog) {
-  const near = catalog.groups
-    .flatMap((g) => g.integrations)
-    .find((p) => p.slug === slug.toLowerCase() || p.title.toLowerCase() === slug.toLowerCase())
+function unknownSlug(slug) {
+  const near = CATALOG.flatMap((g) => g.integrations).find(
+    (p) => p.slug === slug.toLowerCase() || p.title.toLowerCase() === slug.toLowerCase()
+  )
   const hint = near ? `did you mean "${near.slug}"?` : 'GET /v4/integrations/meta lists the available slugs'
   return `unknown integration "${slug}"; ${hint}`
 }
