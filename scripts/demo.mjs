@@ -1,7 +1,7 @@
 // `npm run demo`: the committed action against the local Qonversion emulator — a create, then a re-run of the same run.
 // @ts-check
 import { start } from '../emulator/server.js'
-import { runAction } from './run-action.mjs'
+import { runAction, runnerLog } from './run-action.mjs'
 
 /** @param {string} title */
 const rule = (title) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 68 - title.length))}`)
@@ -24,12 +24,9 @@ function summaryAsText(html) {
 /** @param {import('./run-action.mjs').ActionResult} result */
 function show(result) {
   rule('action log')
-  // The runner shows ::debug:: lines only with step debug on; the demo hides them the same way.
-  const lines = result.stdout.split('\n').filter((line) => line !== '')
-  const hidden = lines.filter((line) => line.startsWith('::debug::')).length
-  for (const line of lines) {
-    if (!line.startsWith('::debug::')) console.log(line.replace(/^::add-mask::.*$/, '::add-mask::***'))
-  }
+  const lines = runnerLog(result.stdout)
+  for (const line of lines) console.log(line)
+  const hidden = runnerLog(result.stdout, { debug: true }).length - lines.length
   if (hidden > 0)
     console.log(
       `(${hidden} step-debug line${hidden === 1 ? '' : 's'} hidden, as GitHub hides them unless step debug is on)`

@@ -1,49 +1,85 @@
-// `npm run local-action [-- env-file]`: runs src/main.ts on this machine with @github/local-action, inputs from .env.
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+// `npm run local-action [-- env-file] [name=value ...]`: builds src/ with ncc into a temporary folder and runs
+// it as the runner would (scripts/run-action.mjs), inputs from .env and the command line; prints log, outputs, summary.
+// @ts-check
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parseEnv, stripVTControlCharacters } from 'node:util'
+import { parseEnv } from 'node:util'
+import { parse } from 'yaml'
+import { ENTRIES, nccBuild } from './bundle.mjs'
+import { ROOT, inputVariable, runAction, runnerLog } from './run-action.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const envFile = process.argv[2] ?? '.env'
+const USAGE = `Usage: npm run local-action [-- [env-file] [input=value ...]]
+  env-file       inputs as INPUT_<NAME> and run variables such as GITHUB_RUN_ID (default .env; see .env.example)
+  input=value    an input by its action.yml name, over the env file's: title='Amplitude iOS' dry-run=true`
 
-if (!existsSync(join(root, envFile))) {
-  console.error(
-    `local-action: ${envFile} not found. Copy .env.example to .env and set INPUT_SECRET-KEY ` +
-      '(the emulator accepts test_sk_emulator: start it with `npm run emulator`).'
-  )
-  process.exit(2)
+/** @type {{ inputs: Record<string, unknown> }} */
+const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+
+/**
+ * Splits the command line and the env file into the action's inputs and the other environment variables.
+ * @param {string[]} argv
+ */
+function readArguments(argv) {
+  const files = argv.filter((arg) => !arg.includes('='))
+  if (files.length > 1) throw new Error(`one env file at most, got ${files.join(', ')}`)
+  const envFile = files[0] ?? '.env'
+  if (!existsSync(join(ROOT, envFile)) && !existsSync(envFile)) {
+    throw new Error(
+      `${envFile} not found. Copy .env.example to .env and set INPUT_SECRET-KEY ` +
+        '(the emulator accepts test_sk_emulator: start it with `npm run emulator`).'
+    )
+  }
+  const text = readFileSync(existsSync(envFile) ? envFile : join(ROOT, envFile), 'utf8')
+  /** @type {Record<string, string>} */
+  const inputs = {}
+  /** @type {Record<string, string>} */
+  const env = {}
+  const byVariable = new Map(Object.keys(ACTION.inputs).map((name) => [inputVariable(name), name]))
+  for (const [variable, value] of Object.entries(parseEnv(text))) {
+    const name = byVariable.get(variable.toUpperCase())
+    if (name) inputs[name] = value ?? ''
+    else if (variable.startsWith('INPUT_'))
+      throw new Error(`${envFile}: action.yml has no input for ${variable}`)
+    else env[variable] = value ?? ''
+  }
+  for (const arg of argv.filter((a) => a.includes('='))) {
+    const [name, ...rest] = arg.split('=')
+    if (!(name in ACTION.inputs)) throw new Error(`action.yml has no input named ${name}`)
+    inputs[name] = rest.join('=')
+  }
+  return { envFile, inputs, env }
 }
 
-// local-action's job-summary stub throws when GITHUB_STEP_SUMMARY is unset or the file is missing,
-// which would fail the action; give it a file unless .env names one.
-const fromEnvFile = parseEnv(readFileSync(join(root, envFile), 'utf8')).GITHUB_STEP_SUMMARY
-const summaryFile = fromEnvFile || join(mkdtempSync(join(tmpdir(), 'local-action-')), 'summary.md')
-if (!existsSync(summaryFile)) writeFileSync(summaryFile, '')
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(USAGE)
+  process.exit(0)
+}
 
-const bin = join(root, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js')
-const child = spawn(process.execPath, [bin, '.', 'src/main.ts', envFile], {
-  cwd: root,
-  env: {
-    ...process.env,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {})
-  },
-  stdio: ['inherit', 'pipe', 'inherit']
-})
-
-// local-action exits 0 even when the action calls setFailed; its stub prints `::error::` instead.
-let output = ''
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk)
-  output += String(chunk)
-})
-
-child.on('close', (code) => {
-  const summary = readFileSync(summaryFile, 'utf8')
-  if (summary) console.log(`\nJob summary (${summaryFile}):\n${summary}`)
-  const failed = /^::error::/m.test(stripVTControlCharacters(output))
-  process.exitCode = code || (failed ? 1 : 0)
-})
+const out = mkdtempSync(join(tmpdir(), 'qia-local-'))
+try {
+  const { envFile, inputs, env } = readArguments(process.argv.slice(2))
+  const { entry } = ENTRIES[0]
+  // Not minified: a fast build whose stack traces name the real functions.
+  nccBuild(entry, out, [], { quiet: true })
+  const run = { id: env.GITHUB_RUN_ID || '1', attempt: env.GITHUB_RUN_ATTEMPT || '1' }
+  console.log(
+    `▶ ${entry} (built into ${out}) with inputs from ${envFile}, run ${run.id} attempt ${run.attempt}\n`
+  )
+  // With step debug on, the runner sets RUNNER_DEBUG=1 (what @actions/core reads) and shows ::debug:: lines.
+  const debug = env.ACTIONS_STEP_DEBUG === 'true' || env.RUNNER_DEBUG === '1'
+  if (debug) env.RUNNER_DEBUG = '1'
+  const result = await runAction({ inputs, run, env, script: join(out, 'index.js') })
+  for (const line of runnerLog(result.stdout, { debug })) console.log(line)
+  if (result.stderr.trim()) console.error(result.stderr.trimEnd())
+  console.log('\nOutputs:')
+  for (const [name, value] of Object.entries(result.outputs)) console.log(`  ${name}=${value}`)
+  if (result.summary) console.log(`\nJob summary:\n${result.summary}`)
+  console.log(`\nExit code ${result.code} after ${Math.round(result.ms)} ms.`)
+  process.exitCode = result.code ?? 1
+} catch (error) {
+  console.error(`local-action: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`)
+  process.exitCode = 2
+} finally {
+  rmSync(out, { recursive: true, force: true })
+}

@@ -60,13 +60,20 @@ export function parseOutputs(text) {
 }
 
 /**
- * Spawns `node dist/index.js` and resolves with its exit code, stdout, stderr, outputs and job summary.
- * `run` sets GITHUB_RUN_ID/GITHUB_RUN_ATTEMPT (a re-run keeps the id and bumps the attempt).
+ * Spawns `node dist/index.js` (or another build of the action, `script`) and resolves with its exit code, stdout,
+ * stderr, outputs and job summary. `run` sets GITHUB_RUN_ID/GITHUB_RUN_ATTEMPT (a re-run keeps the id and bumps
+ * the attempt).
  * @param {{ inputs: Record<string, string>, run?: { id: string, attempt: string },
- *   env?: Record<string, string | undefined>, node?: string }} options
+ *   env?: Record<string, string | undefined>, node?: string, script?: string }} options
  * @returns {Promise<ActionResult>}
  */
-export function runAction({ inputs, run = { id: '1001', attempt: '1' }, env = {}, node = process.execPath }) {
+export function runAction({
+  inputs,
+  run = { id: '1001', attempt: '1' },
+  env = {},
+  node = process.execPath,
+  script = join(ROOT, 'dist', 'index.js')
+}) {
   const dir = mkdtempSync(join(tmpdir(), 'qia-run-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary.md')
@@ -76,6 +83,10 @@ export function runAction({ inputs, run = { id: '1001', attempt: '1' }, env = {}
   const childEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
+    // Windows: without SystemRoot a process cannot open sockets; TEMP/TMP are where its temporary files go.
+    SystemRoot: process.env.SystemRoot,
+    TEMP: process.env.TEMP,
+    TMP: process.env.TMP,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_RUN_ID: run.id,
@@ -100,12 +111,26 @@ export function runAction({ inputs, run = { id: '1001', attempt: '1' }, env = {}
     ...env
   }
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name]
-  return spawnTimed(node, [join(ROOT, 'dist', 'index.js')], childEnv).then((run) => {
+  return spawnTimed(node, [script], childEnv).then((run) => {
     const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
     const summary = readFileSync(summaryFile, 'utf8')
     rmSync(dir, { recursive: true, force: true })
     return { ...run, outputs, summary }
   })
+}
+
+/**
+ * The action's stdout as the runner's log shows it: `::debug::` lines only with step debug on, and the values
+ * given to `::add-mask::` hidden (the runner consumes those commands and masks the values).
+ * @param {string} stdout
+ * @param {{ debug?: boolean }} [options]
+ * @returns {string[]}
+ */
+export function runnerLog(stdout, { debug = false } = {}) {
+  return stdout
+    .split(/\r?\n/)
+    .filter((line) => line !== '' && (debug || !line.startsWith('::debug::')))
+    .map((line) => line.replace(/^::add-mask::.*$/, '::add-mask::***'))
 }
 
 /**
