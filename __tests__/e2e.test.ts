@@ -42,6 +42,10 @@ describe(`dist/index.js on node ${NODE === process.execPath ? process.version : 
     expect(live()).toHaveLength(1)
     const [stored] = live()
     expect(result.outputs).toEqual({
+      health: 'paused',
+      'last-delivery-at': '',
+      'delivery-error-count': '0',
+      'last-error': '',
       'idempotency-key': expect.stringMatching(/^qia-\d+-[0-9a-f]{32}$/),
       'integration-id': stored.id,
       status: '0',
@@ -253,7 +257,9 @@ describe('if-exists and the catalog', () => {
     const b = seed()
     const result = await runAction({ inputs: inputs({ 'if-exists': 'reuse' }), run: newRun(), node: NODE })
     expect(result.code).toBe(1)
-    expect(result.stdout).toContain(`${a.id}, ${b.id}`)
+    expect(result.stdout).toContain(
+      `%0A  - ${a.id}: provider “Amplitude”, store iOS%0A  - ${b.id}: provider “Amplitude”, store iOS`
+    )
   })
 
   it('fail: stops naming the existing id', async () => {
@@ -275,7 +281,7 @@ describe('if-exists and the catalog', () => {
       node: NODE
     })
     expect(result.stdout).toMatch(
-      /::warning::Integration \w+ is in the error state since 2026-11-26T08:00:00Z: Amplitude rejected the API key/
+      /::warning::Integration \w+ was in the error state\. Last error: Amplitude rejected the API key \(at 2026-11-26T08:00:00Z\)/
     )
     expect(result.outputs).toMatchObject({ 'integration-id': existing.id, status: '1', created: 'false' })
   })

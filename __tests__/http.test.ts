@@ -1,11 +1,12 @@
-// The retrying HTTP exchange: timeouts, Retry-After, backoff, give-up rules and proxies, with no real waiting.
+// The retrying HTTP exchange: timeouts, Retry-After, backoff, give-up rules, the body cap, with no real waiting.
 import { createServer, type Server } from 'node:http'
-import { connect, type AddressInfo } from 'node:net'
+import { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
 import { NetworkError } from '../src/errors.js'
 import {
+  MAX_BODY_BYTES,
   MAX_RETRY_AFTER_MS,
   backoffMs,
   parseRetryAfter,
@@ -145,6 +146,54 @@ describe('send', () => {
     )
   })
 
+  it('retries only statuses that can succeed later: 425 yes; 501, 505 and 507 fail at once', async () => {
+    for (const status of [501, 505, 507]) {
+      nock('https://api.test').post('/v4/integrations').reply(status, 'no')
+      const p = policy()
+      const exchange = await send(req, p, transport)
+      expect(exchange).toMatchObject({ attempts: 1, response: { status } })
+      expect(p.sleeps).toEqual([])
+    }
+    nock('https://api.test').post('/v4/integrations').reply(425).post('/v4/integrations').reply(201, '{}')
+    expect((await send(req, policy(), transport)).attempts).toBe(2)
+  })
+
+  it('shares a Retry-After with every request of the same backoff, so no worker sends before it', async () => {
+    let clock = Date.parse('2026-11-27T12:00:00Z')
+    const sent: number[] = []
+    const shared = { until: 0 }
+    const p = policy({
+      now: () => clock,
+      sleep: (ms) => {
+        clock += ms
+        return Promise.resolve()
+      },
+      backoff: shared
+    })
+    nock('https://api.test')
+      .post('/v4/integrations')
+      .reply(() => {
+        sent.push(clock)
+        return [429, '', { 'Retry-After': '7' }]
+      })
+      .post('/v4/integrations')
+      .times(2)
+      .reply(() => {
+        sent.push(clock)
+        return [201, '{}']
+      })
+    await send(req, p, transport)
+    expect(shared.until).toBe(Date.parse('2026-11-27T12:00:07Z'))
+    // Another worker that starts now, before the gate opens, waits for it too.
+    clock = Date.parse('2026-11-27T12:00:03Z')
+    await send(req, p, transport)
+    expect(sent.map((t) => new Date(t).toISOString())).toEqual([
+      '2026-11-27T12:00:00.000Z',
+      '2026-11-27T12:00:07.000Z',
+      '2026-11-27T12:00:07.000Z'
+    ])
+  })
+
   it('names a refused connection', async () => {
     nock('https://api.test')
       .post('/v4/integrations')
@@ -160,83 +209,31 @@ describe('send', () => {
   })
 })
 
-describe('proxies from the environment', () => {
-  let target: Server
-  let proxy: Server
-  let targetUrl: string
-  let proxyUrl: string
-  const tunnelled: string[] = []
-  const sockets: { destroy: () => void }[] = []
-
-  const listen = (server: Server) =>
-    new Promise<string>((resolve) =>
-      server.listen(0, '127.0.0.1', () =>
-        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
-      )
-    )
-
-  beforeAll(async () => {
-    nock.enableNetConnect('127.0.0.1')
-    target = createServer((incoming, out) => {
-      out.writeHead(201, { 'content-type': 'application/json' })
-      out.end(JSON.stringify({ via: incoming.headers['x-through'] ?? 'direct' }))
-    })
-    // A CONNECT proxy, as self-hosted runners use.
-    proxy = createServer()
-    proxy.on('connect', (incoming, client, head) => {
-      tunnelled.push(incoming.url ?? '')
-      sockets.push(client)
-      const [host, port] = (incoming.url ?? '').split(':')
-      const upstream = connect(Number(port), host, () => {
-        sockets.push(upstream)
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        upstream.write(head)
-        upstream.pipe(client)
-        client.pipe(upstream)
-      })
-    })
-    targetUrl = await listen(target)
-    proxyUrl = await listen(proxy)
-  })
-  afterAll(() => {
-    sockets.forEach((socket) => socket.destroy())
-    target.closeAllConnections()
-    proxy.closeAllConnections()
-    target.close()
-    proxy.close()
-    nock.disableNetConnect()
-  })
-
-  it('goes through HTTP_PROXY', async () => {
-    tunnelled.length = 0
-    const exchange = await send(
-      { method: 'GET', url: `${targetUrl}/v4/integrations`, headers: {} },
-      policy(),
-      transportFor({ HTTP_PROXY: proxyUrl })
-    )
-    expect(exchange.response.status).toBe(201)
-    expect(tunnelled).toEqual([targetUrl.replace('http://', '')])
-  })
-
-  it('goes direct for a host in NO_PROXY', async () => {
-    tunnelled.length = 0
-    const exchange = await send(
-      { method: 'GET', url: `${targetUrl}/v4/integrations`, headers: {} },
-      policy(),
-      transportFor({ http_proxy: proxyUrl, no_proxy: '127.0.0.1' })
-    )
-    expect(exchange.response.status).toBe(201)
-    expect(tunnelled).toEqual([])
-  })
-})
-
 describe('the direct transport (node:http)', () => {
   let server: Server
   let base: string
+  let endlessStopped = false
 
   beforeAll(async () => {
     nock.enableNetConnect('127.0.0.1')
     server = createServer((incoming, out) => {
+      if (incoming.url === '/endless') {
+        // A server that never stops sending: the transport must hang up on it.
+        out.writeHead(200, { 'content-type': 'application/json' })
+        const chunk = Buffer.alloc(64 * 1024, 'a')
+        const pump = (): void => {
+          while (out.write(chunk));
+        }
+        out.on('drain', pump)
+        out.on('close', () => (endlessStopped = true))
+        pump()
+        return
+      }
+      if (incoming.url === '/huge') {
+        out.writeHead(200, { 'content-length': String(MAX_BODY_BYTES + 1) })
+        out.write('{')
+        return
+      }
       if (incoming.url === '/cut') {
         // Headers and half a body, then the connection goes: the answer must not count as complete.
         out.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' })
@@ -267,6 +264,27 @@ describe('the direct transport (node:http)', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('set-cookie')).toBe('a=1, b=2')
     expect(response.body).toBe('{"ok":true}')
+  })
+
+  it('cuts off a body over the cap, drops the connection and fails at once, naming the cap', async () => {
+    const p = policy()
+    await expect(
+      send({ method: 'GET', url: `${base}/endless`, headers: {} }, p, transportFor({}))
+    ).rejects.toThrow(
+      new NetworkError(
+        'GET /endless: the answer was larger than 4 MiB, the most this action reads; the connection was dropped.'
+      )
+    )
+    expect(p.sleeps).toEqual([])
+    // The server sees the hang-up (it would otherwise keep sending for ever).
+    for (let i = 0; i < 100 && !endlessStopped; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(endlessStopped).toBe(true)
+  })
+
+  it('refuses a body whose Content-Length is over the cap without reading it', async () => {
+    await expect(
+      transportFor({})({ method: 'GET', url: `${base}/huge`, headers: {} }, new AbortController().signal)
+    ).rejects.toThrow(/larger than 4 MiB/)
   })
 
   it('treats an answer cut short as a dropped connection, and retries it', async () => {

@@ -52,7 +52,7 @@ describe('if-exists: reuse', () => {
       'idempotency-key': expect.stringMatching(/^qia-/)
     })
     expect(JSON.parse(result.outputs.integration)).toEqual(existing)
-    expect(result.summary).toContain('reused existing')
+    expect(result.summary).toContain('reused (active)')
   })
 
   it('creates when nothing matches (other title, other store, deleted)', async () => {
@@ -108,7 +108,7 @@ describe('if-exists: reuse', () => {
     const result = await runAction({ ...baseInputs, 'if-exists': 'reuse' })
     expect(result.failed).toBe(true)
     expect(result.failure).toMatch(
-      /Found 2 integrations titled “Amplitude — iOS” for amplitude on iOS: ONE, TWO/
+      /Found 2 integrations “Amplitude — iOS” \(amplitude, iOS\); the match must be unique:\n  - ONE: .*\n  - TWO: .*\nTwo runs racing/
     )
     expect(nock.pendingMocks()).toEqual([])
   })
@@ -125,7 +125,7 @@ describe('if-exists: reuse', () => {
     const result = await runAction({ ...baseInputs, 'if-exists': 'reuse' })
     expect(result.failed).toBe(false)
     expect(result.stdout).toMatch(
-      /::warning::Integration gNl6hyM6 is in the error state since 2026-11-26T08:00:00Z: Invalid API key/
+      /::warning::Integration gNl6hyM6 was in the error state\. Last error: Invalid API key \(at 2026-11-26T08:00:00Z\).*fix the provider credentials/
     )
     expect(result.outputs['status-label']).toBe('error')
   })
@@ -234,6 +234,7 @@ describe('refusals explained from the catalog', () => {
 
 describe('dry-run with the catalog', () => {
   it('reports an unknown slug before anything would be sent', async () => {
+    nock(API).get('/integrations').reply(200, list())
     nock(API).get('/integrations/meta').reply(200, catalog)
     const result = await runAction({ ...baseInputs, provider: 'mixpanl', 'dry-run': 'true' })
     expect(result.failed).toBe(true)
@@ -243,6 +244,7 @@ describe('dry-run with the catalog', () => {
   })
 
   it('reports an unsupported store', async () => {
+    nock(API).get('/integrations').reply(200, list())
     nock(API).get('/integrations/meta').reply(200, catalog)
     const result = await runAction({
       ...baseInputs,
@@ -300,10 +302,21 @@ describe('dry-run with the catalog', () => {
     expect(result.stdout).toContain('Dry run: would create a new integration.')
   })
 
-  it('warns and goes on with the documented list when the catalog cannot be read', async () => {
-    nock(API).get('/integrations/meta').times(4).reply(503)
+  it('warns and goes on with the documented list only when the catalog body cannot be parsed', async () => {
+    nock(API).get('/integrations').reply(200, list())
+    nock(API).get('/integrations/meta').reply(200, { groups: 'not a catalog' })
     const result = await runAction({ ...baseInputs, 'dry-run': 'true' })
     expect(result.failed).toBe(false)
-    expect(result.stdout).toMatch(/::warning::Dry run: the provider catalog could not be read/)
+    expect(result.stdout).toMatch(
+      /::warning::The provider catalog could not be read, so providers are checked against the documented list only/
+    )
+  })
+
+  it('fails as the real run would when the catalog keeps answering 503', async () => {
+    nock(API).get('/integrations').reply(200, list())
+    nock(API).get('/integrations/meta').times(4).reply(503)
+    const result = await runAction({ ...baseInputs, 'dry-run': 'true' })
+    expect(result.failed).toBe(true)
+    expect(result.failure).toMatch(/Reading the provider catalog failed: HTTP 503/)
   })
 })

@@ -39,8 +39,52 @@ describe('parseSettings', () => {
       apiUrl: 'https://api.qonversion.io/v4',
       maxAttempts: 4,
       timeoutMs: 30_000,
-      dryRun: false
+      dryRun: false,
+      requirement: 'exists',
+      waitSeconds: 0
     })
+  })
+
+  it.each(['Amplitude', 'AMPLITUDE', 'AppsFlyer'])(
+    'refuses the case variant %s of a documented slug, naming the slug',
+    (provider) => {
+      expect(() => parseSettings(raw({ provider }))).toThrow(
+        `Input \`provider\` is \`${provider}\`; provider slugs are lower-case: use \`${provider.toLowerCase()}\`.`
+      )
+    }
+  )
+
+  it('lets an unknown slug through with a warning (Qonversion adds providers)', () => {
+    const { warnings } = parseSettings(raw({ provider: 'newprovider' }))
+    expect(warnings[0]).toMatch(/`newprovider` is not in the documented list/)
+  })
+
+  it.each(['http://api.qonversion.io/v4', 'http://10.0.0.5:8787/v4', 'http://127.example.com/v4'])(
+    'refuses plain http to %s: the key would cross the network unencrypted',
+    (url) => {
+      expect(() => parseSettings(raw({ 'api-url': url }))).toThrow(
+        /plain http:\/\/ would send the Secret Key across the network unencrypted, so it is allowed only for localhost, 127\.0\.0\.0\/8 and ::1.*Use https:\/\//
+      )
+    }
+  )
+
+  it.each([
+    'http://localhost:8787/v4',
+    'http://127.0.0.1/v4',
+    'http://127.1.2.3:1/v4',
+    'http://[::1]:8787/v4'
+  ])('allows plain http to the loopback address %s', (url) => {
+    expect(parseSettings(raw({ 'api-url': url })).settings.apiUrl).toBe(url)
+  })
+
+  it('reads require and wait-seconds, and names what is allowed', () => {
+    expect(parseSettings(raw({ require: 'Healthy', 'wait-seconds': '3600' })).settings).toMatchObject({
+      requirement: 'healthy',
+      waitSeconds: 3600
+    })
+    expect(() => parseSettings(raw({ require: 'working', 'wait-seconds': '3601' }))).toThrow(
+      /Input `require` is `working`; it must be `exists`, `active`, `healthy` or `delivering`\.\n.*Input `wait-seconds` is `3601`; it must be a whole number from 0 to 3600 seconds\./
+    )
   })
 
   it('accepts the booleans the runner accepts and trims trailing slashes from api-url', () => {

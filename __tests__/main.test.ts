@@ -50,6 +50,10 @@ describe('happy path', () => {
       'provider-title': 'Amplitude',
       'created-at': '2026-11-27T10:00:00Z',
       created: 'true',
+      health: 'paused',
+      'last-delivery-at': '',
+      'delivery-error-count': '0',
+      'last-error': '',
       integration: JSON.stringify(record())
     })
     expect(result.stdout).toContain(`Idempotency key: ${result.outputs['idempotency-key']}`)
@@ -107,7 +111,7 @@ describe('bad input fails before any request', () => {
     [
       'ftp api-url',
       { 'api-url': 'ftp://example.com' },
-      /Input `api-url` is `ftp:\/\/example.com`; it must be an http:\/\/ or https:\/\//
+      /Input `api-url` is `ftp:\/\/example.com`; it must be an https:\/\/ URL/
     ],
     [
       'non-numeric attempts',
@@ -378,6 +382,7 @@ describe('activate', () => {
 
 describe('dry-run', () => {
   it('prints the request with the secret redacted, sets idempotency-key, and changes nothing', async () => {
+    const listed = nock(API).get('/integrations').reply(200, { data: [] })
     const meta = nock(API)
       .get('/integrations/meta')
       .reply(200, {
@@ -388,6 +393,7 @@ describe('dry-run', () => {
     const result = await runAction({ ...baseInputs, 'dry-run': 'true' })
     expect(result.failed).toBe(false)
     meta.done()
+    listed.done()
     expect(result.stdout).toContain(`POST ${API}/integrations`)
     expect(result.stdout).toContain('Authorization: Bearer ***')
     expect(result.stdout).toContain('"target_platform": "iOS"')

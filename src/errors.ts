@@ -36,7 +36,11 @@ export class ApiError extends ExpectedFailure {
 
 /** No usable answer after every attempt: the network failed, attempts timed out, or the API kept asking to wait. */
 export class NetworkError extends ExpectedFailure {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What to check when it is not the API host itself (the proxy, named by its variable). */
+    readonly hint?: string
+  ) {
     super(message)
     this.name = 'NetworkError'
   }
@@ -55,5 +59,13 @@ export class ConflictError extends ExpectedFailure {
   constructor(message: string) {
     super(message)
     this.name = 'ConflictError'
+  }
+}
+
+/** The integration exists but is not in the health that `require` demands. */
+export class HealthError extends ExpectedFailure {
+  constructor(message: string) {
+    super(message)
+    this.name = 'HealthError'
   }
 }

@@ -1,5 +1,5 @@
 // One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
-import { NetworkError } from './errors.js'
+import { ExpectedFailure, NetworkError } from './errors.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -8,14 +8,55 @@ export interface HttpRequest {
   body?: string
 }
 
+/** Response headers, looked up by lower-case name (several values of one header joined with `, `). */
+export interface ResponseHeaders {
+  get(name: string): string | null
+}
+
 export interface HttpResponse {
   status: number
-  headers: Headers
+  headers: ResponseHeaders
   body: string
 }
 
 /** Sends one attempt; `signal` aborts it when the attempt's time is up. */
 export type Transport = (request: HttpRequest, signal: AbortSignal) => Promise<HttpResponse>
+
+/**
+ * A failure of the way to the API (a proxy, a body over the cap) that the transport has already put into words.
+ * `retryable: false` ends the request at once: a proxy that refuses the tunnel will refuse it again.
+ */
+export class TransportFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** What to check, when it is not the API host (a proxy named by its variable). */
+    readonly hint?: string
+  ) {
+    super(message)
+    this.name = 'TransportFailure'
+  }
+}
+
+/** Far more than any record or list needs; a longer body is cut off and the connection dropped. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024
+
+export function bodyTooLarge(): TransportFailure {
+  return new TransportFailure(
+    `the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, the most this action reads; the connection was dropped`,
+    false,
+    'Check that `api-url` points at the Qonversion v4 API: no answer of the integrations API comes near this size.'
+  )
+}
+
+/**
+ * Requests of several workers share one gate: when one of them is told to wait (429 with Retry-After), none of
+ * them sends again before that time, so a rate limit slows every worker instead of being hit again by the others.
+ */
+export interface SharedBackoff {
+  /** Epoch ms before which no request may start. */
+  until: number
+}
 
 export interface RetryPolicy {
   maxAttempts: number
@@ -23,11 +64,12 @@ export interface RetryPolicy {
   sleep: (ms: number) => Promise<void>
   /** A number in [0, 1) for the backoff jitter. */
   random: () => number
-  /** Wall clock in ms, to read Retry-After given as an HTTP date. */
+  /** Wall clock in ms, to read Retry-After given as an HTTP date and to keep the shared gate. */
   now: () => number
   log: (line: string) => void
   /** Step-debug detail of every attempt (the Authorization header is never part of it). */
   debug: (line: string) => void
+  backoff?: SharedBackoff
 }
 
 export interface Exchange {
@@ -42,9 +84,15 @@ export const MAX_BACKOFF_MS = 20_000
 /** A Retry-After beyond this is not waited for: the step reports it instead of sitting idle. */
 export const MAX_RETRY_AFTER_MS = 60_000
 
-/** 408, 429 and 5xx may succeed later; every other status is the final answer. */
+/**
+ * Only statuses that can succeed later are retried: 408 (request timeout), 425 (too early), 429 (rate limit) and
+ * the 5xx answers of an overloaded or restarting server (500, 502, 503, 504). 501 and 505 say the server cannot do
+ * this at all, and every 4xx is the final answer to this very request.
+ */
+const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504])
+
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500
+  return RETRYABLE_STATUSES.has(status)
 }
 
 /** Milliseconds from a Retry-After value (delay-seconds or HTTP date); undefined when absent or unreadable. */
@@ -62,27 +110,30 @@ export function backoffMs(attempt: number, random: () => number): number {
   return Math.round(random() * ceiling)
 }
 
-function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `no answer within ${timeoutMs / 1000} s`
+/** A network error in words: `the connection was refused (ECONNREFUSED)`, or the error's own text. */
+export function plainNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause
   const code = cause?.code ?? (error as { code?: string }).code
   const text = cause?.message ?? (error instanceof Error ? error.message : String(error))
   const known: Record<string, string> = {
     ECONNRESET: 'the connection was dropped',
-    UND_ERR_SOCKET: 'the connection was dropped',
     ECONNREFUSED: 'the connection was refused',
     ENOTFOUND: 'the host name could not be resolved',
     EAI_AGAIN: 'the host name could not be resolved',
-    ETIMEDOUT: 'the connection timed out',
-    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out'
+    ETIMEDOUT: 'the connection timed out'
   }
   const plain = code ? known[code] : undefined
   return plain ? `${plain} (${code})` : text
 }
 
+function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `no answer within ${timeoutMs / 1000} s`
+  return error instanceof TransportFailure ? error.message : plainNetworkError(error)
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
-type Attempt = { response: HttpResponse } | { failure: string }
+type Attempt = { response: HttpResponse } | { failure: string; retryable: boolean; hint?: string }
 
 /** One attempt within the policy's time limit: the answer, or why there was none. */
 async function attemptOnce(
@@ -102,9 +153,11 @@ async function attemptOnce(
   try {
     response = await transport(request, controller.signal)
   } catch (error) {
+    if (error instanceof ExpectedFailure) throw error
     const failure = describeNetworkFailure(error, timedOut, policy.timeoutMs)
-    policy.debug(`${label}: ${failure} after ${Date.now() - started} ms (${String(error)})`)
-    return { failure }
+    policy.debug(`${label}: ${failure} after ${Date.now() - started} ms`)
+    const known = error instanceof TransportFailure ? error : undefined
+    return { failure, retryable: timedOut || (known?.retryable ?? true), hint: known?.hint }
   } finally {
     clearTimeout(timer)
   }
@@ -112,6 +165,15 @@ async function attemptOnce(
     `${label}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${response.body.slice(0, 500)}`
   )
   return { response }
+}
+
+/** Waits until the shared gate opens (another worker was asked to hold back). */
+async function passGate(policy: RetryPolicy): Promise<void> {
+  for (;;) {
+    const wait = (policy.backoff?.until ?? 0) - policy.now()
+    if (wait <= 0) return
+    await policy.sleep(wait)
+  }
 }
 
 /**
@@ -125,6 +187,7 @@ export async function send(
 ): Promise<Exchange> {
   const label = `${request.method} ${new URL(request.url).pathname}`
   for (let attempt = 1; ; attempt++) {
+    await passGate(policy)
     const result = await attemptOnce(request, policy, transport, `${label} attempt ${attempt}`)
     const last = attempt >= policy.maxAttempts
     let reason: string
@@ -136,13 +199,19 @@ export async function send(
       if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) {
         return { response, attempts: attempt, refusedWaitMs: retryAfter }
       }
+      if (retryAfter !== undefined && policy.backoff) {
+        policy.backoff.until = Math.max(policy.backoff.until, policy.now() + retryAfter)
+      }
       if (last) return { response, attempts: attempt }
       reason = `HTTP ${response.status}${retryAfter === undefined ? '' : ', the API asked to wait (Retry-After)'}`
       waitMs = retryAfter ?? backoffMs(attempt, policy.random)
     } else {
-      if (last) {
+      if (last || !result.retryable) {
         throw new NetworkError(
-          `no answer after ${attempt} attempt${attempt === 1 ? '' : 's'} (${label}): ${result.failure}.`
+          result.retryable
+            ? `no answer after ${attempt} attempt${attempt === 1 ? '' : 's'} (${label}): ${result.failure}.`
+            : `${label}: ${result.failure}.`,
+          result.hint
         )
       }
       reason = result.failure

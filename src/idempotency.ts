@@ -40,3 +40,23 @@ export function deriveIdempotencyKey(
     .slice(0, 32)
   return { key: `qia-${run.runId}-${digest}`, random: false }
 }
+
+/** The run as the runner describes it in its environment (no Octokit needed to read two variables). */
+export function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
+  return { runId: env.GITHUB_RUN_ID, repository: env.GITHUB_REPOSITORY ?? '' }
+}
+
+/** Why a derived key protects less than usual, outside a workflow run or without its repository. */
+export function keyWarnings(run: RunIdentity, derived: { random: boolean }): string[] {
+  if (derived.random)
+    return [
+      'GITHUB_RUN_ID is not set, so the idempotency key is random and protects only this step’s own retries. ' +
+        'Set `idempotency-key` to make repeated runs safe outside GitHub Actions.'
+    ]
+  if (!run.repository)
+    return [
+      'GITHUB_REPOSITORY is not set, so the idempotency key is derived from the run id and the request alone; runs of ' +
+        'other repositories with the same run id could share it. Set `idempotency-key` to be sure.'
+    ]
+  return []
+}

@@ -1,7 +1,8 @@
 // Reads every input once and turns it into one validated Settings object; the zod schema is the Settings type.
 import { z } from 'zod'
 import { InputError } from './errors.js'
-import { DOCUMENTED_PROVIDERS, closestNames, orList } from './suggest.js'
+import { REQUIREMENTS } from './health.js'
+import { DOCUMENTED_PROVIDERS, caseVariantOf, closestNames, orList } from './suggest.js'
 
 /** Every input of action.yml, with the default the runner applies when a step leaves it out. */
 export const INPUT_DEFAULTS = {
@@ -15,7 +16,9 @@ export const INPUT_DEFAULTS = {
   'api-url': 'https://api.qonversion.io/v4',
   'max-attempts': '4',
   'timeout-seconds': '30',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  require: 'exists',
+  'wait-seconds': '0'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -38,7 +41,7 @@ export function readInputs(getInput: (name: string) => string): RawInputs {
 const codePoints = (s: string): number => [...s].length
 const printableAscii = /^[\x21-\x7e]+$/
 
-const boolean = (name: InputName) =>
+const boolean = (name: string) =>
   z.string().transform((value, ctx) => {
     const lower = value.toLowerCase()
     if (lower === 'true' || lower === 'false') return lower === 'true'
@@ -49,7 +52,7 @@ const boolean = (name: InputName) =>
     return z.NEVER
   })
 
-const integerIn = (name: InputName, min: number, max: number, unit = '') =>
+export const integerIn = (name: string, min: number, max: number, unit = '') =>
   z.string().transform((value, ctx) => {
     const n = Number(value)
     if (/^\d+$/.test(value) && n >= min && n <= max) return n
@@ -75,10 +78,16 @@ const title = z.string().superRefine((value, ctx) => {
 })
 
 const provider = z.string().superRefine((value, ctx) => {
+  const slug = caseVariantOf(value)
   if (value === '')
     ctx.addIssue({
       code: 'custom',
       message: `Input \`provider\` is empty; give a provider slug such as ${orList(['amplitude', 'appsflyer', 'webhooks'])}.`
+    })
+  else if (slug)
+    ctx.addIssue({
+      code: 'custom',
+      message: `Input \`provider\` is \`${value}\`; provider slugs are lower-case: use \`${slug}\`.`
     })
 })
 
@@ -98,7 +107,7 @@ const store = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 
-const secretKey = z.string().superRefine((value, ctx) => {
+export const secretKey = z.string().superRefine((value, ctx) => {
   if (value === '')
     ctx.addIssue({
       code: 'custom',
@@ -126,19 +135,51 @@ const idempotencyKey = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 
-const apiUrl = z.string().transform((value, ctx) => {
+/** Hosts where plain http:// cannot cross a network: the Bearer key stays on this machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+}
+
+export const apiUrl = z.string().transform((value, ctx) => {
   let url: URL | undefined
   try {
     url = new URL(value)
   } catch {
     url = undefined
   }
-  if (url && (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash) {
+  if (url && url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `Input \`api-url\` is \`${value}\`: plain http:// would send the Secret Key across the network unencrypted, ` +
+        'so it is allowed only for localhost, 127.0.0.0/8 and ::1 (a local emulator). Use https://, such as ' +
+        `\`${INPUT_DEFAULTS['api-url']}\`.`
+    })
+    return z.NEVER
+  }
+  if (
+    url &&
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    !url.search &&
+    !url.hash &&
+    !url.username
+  ) {
     return url.href.replace(/\/+$/, '')
   }
   ctx.addIssue({
     code: 'custom',
-    message: `Input \`api-url\` is \`${value}\`; it must be an http:// or https:// URL without query or fragment, such as \`${INPUT_DEFAULTS['api-url']}\`.`
+    message: `Input \`api-url\` is \`${value}\`; it must be an https:// URL without credentials, query or fragment, such as \`${INPUT_DEFAULTS['api-url']}\`.`
+  })
+  return z.NEVER
+})
+
+export const requirement = z.string().transform((value, ctx) => {
+  const match = REQUIREMENTS.find((r) => r === value.toLowerCase())
+  if (match) return match
+  ctx.addIssue({
+    code: 'custom',
+    message: `Input \`require\` is \`${value}\`; it must be ${orList(REQUIREMENTS)}.`
   })
   return z.NEVER
 })
@@ -166,7 +207,9 @@ export const settingsSchema = z
     'api-url': apiUrl,
     'max-attempts': integerIn('max-attempts', 1, 10),
     'timeout-seconds': integerIn('timeout-seconds', 1, 300, ' seconds'),
-    'dry-run': boolean('dry-run')
+    'dry-run': boolean('dry-run'),
+    require: requirement,
+    'wait-seconds': integerIn('wait-seconds', 0, 3600, ' seconds')
   })
   .transform((i) => ({
     title: i.title,
@@ -179,7 +222,9 @@ export const settingsSchema = z
     apiUrl: i['api-url'],
     maxAttempts: i['max-attempts'],
     timeoutMs: i['timeout-seconds'] * 1000,
-    dryRun: i['dry-run']
+    dryRun: i['dry-run'],
+    requirement: i.require,
+    waitSeconds: i['wait-seconds']
   }))
 
 export type Settings = z.output<typeof settingsSchema>

@@ -1,88 +1,156 @@
-// The flow from start to end — inputs, settings, key, API calls, outputs — and the one place that fails the step.
-import { setTimeout as sleep } from 'node:timers/promises'
+// The single-integration step from start to end — inputs, plan, apply, gate, report — and the one place that
+// fails the step. It is the one-entry case of the pipeline the manifest action runs for many.
 import * as core from '@actions/core'
-import { context } from '@actions/github'
-import { ExpectedFailure } from './errors.js'
-import { execute } from './execute.js'
-import type { Transport } from './http.js'
-import { transportFor } from './transport.js'
-import { deriveIdempotencyKey } from './idempotency.js'
-import { environmentOf, parseSettings, readInputs } from './inputs.js'
-import { writeOutputs, writeSummary } from './report.js'
-import { ACTION_NAME } from './version.js'
+import { apply, type Result } from './apply.js'
+import { SNAPSHOT_CATALOG, catalogProblems } from './catalog.js'
+import { ConflictError, ExpectedFailure, InputError } from './errors.js'
+import { belowRequirement, gate } from './gate.js'
+import { healthOf } from './health.js'
+import { deriveIdempotencyKey, keyWarnings, runIdentity } from './idempotency.js'
+import { environmentOf, parseSettings, readInputs, type Settings } from './inputs.js'
+import { plan, type Decision, type Policy, type Wanted } from './plan.js'
+import { redactingLog, writeOutputs, writeSummary, type StepReport } from './report.js'
+import { Session, connect, type RunOptions } from './session.js'
+import { ACTION_NAME, USER_AGENT } from './version.js'
 
-export interface RunOptions {
-  /** Injected by tests so retries take no real time. */
-  sleep?: (ms: number) => Promise<void>
-  random?: () => number
-  transport?: Transport
+export type { RunOptions }
+
+/** The create request as it would go out, with the key redacted: what a dry run prints. */
+export function previewCreate(settings: Settings, idempotencyKey: string): string {
+  return [
+    `POST ${settings.apiUrl}/integrations`,
+    'Authorization: Bearer ***',
+    'Content-Type: application/json',
+    `Idempotency-Key: ${idempotencyKey}`,
+    `User-Agent: ${USER_AGENT}`,
+    '',
+    JSON.stringify(
+      { title: settings.title, integration: settings.provider, target_platform: settings.store },
+      null,
+      2
+    )
+  ].join('\n')
+}
+
+/** What a dry run found: the same reads and checks as the real run, and the decision it would carry out. */
+async function dryRun(session: Session, wanted: Wanted, policy: Policy): Promise<string> {
+  // Always one authenticated read, so a refused key or an unreachable API fails here as it would for real.
+  const records = await session.list()
+  const catalog = await session.catalog()
+  const problems = catalogProblems(catalog, wanted.provider, wanted.store)
+  if (problems.length > 0) {
+    throw new InputError(problems.map((p) => `Dry run: Qonversion would refuse this request: ${p}`))
+  }
+  const [decision] = plan([wanted], policy.onMatch === 'create' ? [] : records, catalog, policy)
+  return verdictOf(decision)
+}
+
+function verdictOf(decision: Decision): string {
+  switch (decision.action) {
+    case 'conflict':
+      throw new ConflictError(`Dry run: ${decision.reason}`)
+    case 'create':
+      return `would create a new integration${decision.wanted?.active ? ' and set it active' : ''}`
+    case 'activate':
+      return `would reuse the existing integration ${decision.record!.id} and set it active`
+    default:
+      return `would reuse the existing integration ${decision.record!.id}`
+  }
+}
+
+/** The failure of a result, said with the record it concerns when one exists (its outputs are set all the same). */
+function failureOf(result: Result): Error | undefined {
+  const { error, record } = result
+  if (!error || !record || error.message.includes(record.id)) return error
+  return new ExpectedFailure(`Integration ${record.id} (${result.done}): ${error.message}`)
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
-  // The runner masks the key once told; text that came back from the API is scrubbed too, so the key never
-  // reaches a log even where masking does not apply (a local run, a log copied elsewhere).
-  let redact = (text: string): string => text
-  const log = {
-    info: (line: string) => core.info(redact(line)),
-    warning: (line: string) => core.warning(redact(line)),
-    debug: (line: string) => core.debug(redact(line))
-  }
+  const log = redactingLog()
+  const report: StepReport = { attempts: 0 }
   try {
     const raw = readInputs((name) => core.getInput(name))
-    if (raw['secret-key']) {
-      core.setSecret(raw['secret-key'])
-      const secret = raw['secret-key']
-      redact = (text) => text.split(secret).join('***')
-    }
+    report.asked = { title: raw.title, provider: raw.provider, store: raw.store }
+    if (raw['secret-key']) log.mask(raw['secret-key'])
     const { settings, warnings } = parseSettings(raw)
     warnings.forEach(log.warning)
 
-    const derived = deriveIdempotencyKey(
-      { runId: process.env.GITHUB_RUN_ID, repository: `${context.repo.owner}/${context.repo.repo}` },
-      {
-        provider: settings.provider,
-        store: settings.store,
-        title: settings.title,
-        environment: environmentOf(settings.secretKey)
-      }
+    const run = runIdentity(process.env)
+    const derived = deriveIdempotencyKey(run, {
+      provider: settings.provider,
+      store: settings.store,
+      title: settings.title,
+      environment: environmentOf(settings.secretKey)
+    })
+    if (!settings.idempotencyKey) keyWarnings(run, derived).forEach(log.warning)
+    const key = settings.idempotencyKey ?? derived.key
+    report.key = key
+    log.info(`Idempotency key: ${key}`)
+
+    const session = new Session(
+      connect(settings, options, log, { readOnly: settings.dryRun }),
+      log,
+      settings.dryRun ? 'strict' : 'lenient'
     )
-    const idempotencyKey = settings.idempotencyKey ?? derived.key
-    if (!settings.idempotencyKey && derived.random) {
-      log.warning(
-        'GITHUB_RUN_ID is not set, so the idempotency key is random and protects only this step’s own retries. ' +
-          'Set `idempotency-key` to make repeated runs safe outside GitHub Actions.'
-      )
+    const wanted: Wanted = {
+      title: settings.title,
+      provider: settings.provider,
+      store: settings.store,
+      active: settings.activate ? true : undefined,
+      source: "the step's inputs"
     }
-    log.info(`Idempotency key: ${idempotencyKey}`)
-
-    const api = {
-      baseUrl: settings.apiUrl,
-      secretKey: settings.secretKey,
-      transport: options.transport ?? transportFor(process.env),
-      policy: {
-        maxAttempts: settings.maxAttempts,
-        timeoutMs: settings.timeoutMs,
-        sleep: options.sleep ?? ((ms: number) => sleep(ms)),
-        random: options.random ?? Math.random,
-        now: Date.now,
-        log: log.info,
-        debug: log.debug
+    const policy: Policy = {
+      onMatch: settings.ifExists,
+      prune: 'false',
+      rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
+    }
+    try {
+      if (settings.dryRun) {
+        const verdict = await dryRun(session, wanted, policy)
+        report.dryRun = verdict
+        log.info(
+          `Dry run: nothing was changed. The request that would be sent:\n${previewCreate(settings, key)}`
+        )
+        log.info(`Dry run: ${verdict}.`)
+        writeOutputs(undefined, key)
+        return
       }
+      // `if-exists: create` never looks at what exists: the happy path is exactly one request.
+      const { records, catalog } =
+        policy.onMatch === 'create'
+          ? { records: [], catalog: SNAPSHOT_CATALOG }
+          : await session.project([wanted])
+      const decisions = plan([wanted], records, catalog, policy)
+      const results = await apply(decisions, session, { concurrency: 1, keyFor: () => key })
+      const [result] = results
+      report.result = result
+      if (result.record) log.info(`Integration ${result.record.id}: ${result.done}.`)
+      await gate(results, session, {
+        requirement: settings.requirement,
+        waitSeconds: settings.waitSeconds,
+        sleep: session.api.policy.sleep,
+        now: session.api.policy.now
+      })
+      writeOutputs(result, key)
+      const found = result.decision.record
+      if (found && result.record && healthOf(found) === 'error') {
+        // `require: exists` lets it pass, but whoever reads the log should know it was suspended by Qonversion.
+        const [, fields, advice] = belowRequirement(found, settings.requirement).split('\n')
+        log.warning(`Integration ${found.id} was in the error state. ${fields} ${advice}`)
+      }
+      const failure = failureOf(result)
+      if (failure) throw failure
+    } finally {
+      report.attempts = session.attempts
     }
-    const outcome = await execute(api, settings, idempotencyKey, log)
-
-    if (outcome.kind === 'dry-run') {
-      log.info(`Dry run: nothing was changed. The request that would be sent:\n${outcome.preview}`)
-      log.info(`Dry run: ${outcome.verdict}.`)
-    }
-    writeOutputs(outcome, idempotencyKey)
-    await writeSummary(outcome, settings, idempotencyKey)
   } catch (error) {
     if (!(error instanceof ExpectedFailure)) {
       // A bug of ours, not the user's: keep the stack for whoever reports it.
       log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
     }
-    const message = error instanceof Error ? error.message : String(error)
-    core.setFailed(redact(`${ACTION_NAME}: ${message}`))
+    report.error = log.redact(error instanceof Error ? error.message : String(error))
+    core.setFailed(log.redact(`${ACTION_NAME}: ${report.error}`))
+  } finally {
+    await writeSummary(report)
   }
 }

@@ -1,71 +1,118 @@
-// Hands the result to the runner: step outputs and the job summary table.
+// Hands results to the runner: the redacting log, step outputs and the job summary. Server text arrives here
+// already neutralised by the API client; the secret is scrubbed from every line.
 import * as core from '@actions/core'
-import type { Outcome } from './execute.js'
-import type { Settings } from './inputs.js'
+import { stateWord, type Result } from './apply.js'
+import { healthOf } from './health.js'
+import type { IntegrationRecord } from './qonversion/schemas.js'
 
-const STATUS_LABELS: Record<number, string> = { 0: 'paused', 1: 'active', 2: 'error' }
-
-export function statusLabel(active: number): string {
-  return STATUS_LABELS[active] ?? `unknown (${active})`
-}
-
-/** Sets every output of action.yml that the outcome can fill (a dry run fills only `idempotency-key`). */
-export function writeOutputs(outcome: Outcome, idempotencyKey: string): void {
-  core.setOutput('idempotency-key', idempotencyKey)
-  if (outcome.kind !== 'integration') return
-  const { record, created } = outcome
-  core.setOutput('integration-id', record.id)
-  core.setOutput('status', String(record.active))
-  core.setOutput('status-label', statusLabel(record.active))
-  core.setOutput('url', record.url ?? `/v4/integrations/${record.id}`)
-  core.setOutput('provider-title', record.integration)
-  core.setOutput('created-at', record.created_at ?? '')
-  core.setOutput('created', String(created))
-  core.setOutput('integration', JSON.stringify(record))
+export interface RedactingLog {
+  info: (line: string) => void
+  warning: (line: string) => void
+  debug: (line: string) => void
+  /** Masks a secret in the runner's log and scrubs it from every later line. */
+  mask: (secret: string) => void
+  redact: (text: string) => string
 }
 
 /**
- * A small table in the job summary; values are the user's own inputs and the record's fields, never the key.
- * Outside a runner there is no summary file, and then there is nothing to write.
+ * The runner masks the key once told; text is scrubbed here too, so the key never reaches a log even where
+ * masking does not apply (a local run, a log copied elsewhere).
  */
-export async function writeSummary(
-  outcome: Outcome,
-  settings: Settings,
-  idempotencyKey: string
-): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
-  const rows: [string, string][] = [
-    ['Title', escapeHtml(settings.title)],
-    ['Provider', code(settings.provider)],
-    ['Store', escapeHtml(settings.store)]
-  ]
-  if (outcome.kind === 'integration') {
-    const { record, created } = outcome
-    rows.push(
-      ['Integration id', code(record.id)],
-      ['Status', `${record.active} (${statusLabel(record.active)})`],
-      ['Result', created ? 'created' : 'reused existing']
-    )
-  } else {
-    rows.push(['Dry run', escapeHtml(outcome.verdict)])
+export function redactingLog(): RedactingLog {
+  const secrets: string[] = []
+  const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text)
+  return {
+    info: (line) => core.info(redact(line)),
+    warning: (line) => core.warning(redact(line)),
+    debug: (line) => core.debug(redact(line)),
+    mask: (secret) => {
+      core.setSecret(secret)
+      secrets.push(secret)
+    },
+    redact
   }
-  rows.push(['Idempotency key', code(idempotencyKey)], ['HTTP attempts', String(outcome.attempts)])
-  await core.summary
-    .addHeading(
-      outcome.kind === 'integration' ? 'Qonversion integration' : 'Qonversion integration (dry run)',
-      3
-    )
-    .addTable([
-      [
-        { data: 'Field', header: true },
-        { data: 'Value', header: true }
-      ],
-      ...rows
-    ])
-    .write()
 }
 
-function escapeHtml(text: string): string {
+/** The outputs that describe one record: the single step's outputs, and a manifest entry's JSON. */
+export function recordOutputs(record: IntegrationRecord): Record<string, string> {
+  return {
+    'integration-id': record.id,
+    status: String(record.active),
+    'status-label': stateWord(record.active),
+    url: record.url ?? `/v4/integrations/${record.id}`,
+    'provider-title': record.integration,
+    'created-at': record.created_at ?? '',
+    health: healthOf(record),
+    'last-delivery-at': record.last_delivery_at ?? '',
+    'delivery-error-count': String(record.delivery_error_count ?? 0),
+    'last-error': record.last_error_message ?? '',
+    integration: JSON.stringify(record)
+  }
+}
+
+/** Sets `idempotency-key`, and every record output when a record exists — on failure too, for `if: failure()` steps. */
+export function writeOutputs(result: Result | undefined, idempotencyKey: string): void {
+  core.setOutput('idempotency-key', idempotencyKey)
+  if (!result?.record) return
+  for (const [name, value] of Object.entries(recordOutputs(result.record))) core.setOutput(name, value)
+  core.setOutput('created', String(result.created))
+}
+
+export interface StepReport {
+  asked?: { title: string; provider: string; store: string }
+  key?: string
+  /** A dry run's verdict. */
+  dryRun?: string
+  result?: Result
+  attempts: number
+  /** The failure message, already redacted. */
+  error?: string
+}
+
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+}
+
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
+
+/**
+ * The job summary of every run, failed ones included: what was asked, what happened, the error. Values are the
+ * user's own inputs and the record's fields, never the key. Outside a runner there is no summary file.
+ */
+export async function writeSummary(report: StepReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const rows: [string, string][] = []
+  if (report.asked) {
+    rows.push(
+      ['Title', escapeHtml(report.asked.title)],
+      ['Provider', code(report.asked.provider)],
+      ['Store', escapeHtml(report.asked.store)]
+    )
+  }
+  const record = report.result?.record
+  if (record) {
+    rows.push(
+      ['Integration id', code(record.id)],
+      ['Status', `${record.active} (${stateWord(record.active)})`],
+      ['Result', escapeHtml(report.result!.done)],
+      ['Health', healthOf(record)],
+      ['Last delivery', escapeHtml(record.last_delivery_at ?? 'never')],
+      ['Delivery errors', String(record.delivery_error_count ?? 0)],
+      ['Last error', escapeHtml(record.last_error_message ?? 'none')]
+    )
+  }
+  if (report.dryRun) rows.push(['Dry run', escapeHtml(report.dryRun)])
+  if (report.key) rows.push(['Idempotency key', code(report.key)])
+  rows.push(['HTTP attempts', String(report.attempts)])
+  const failed = report.error !== undefined
+  const heading = `Qonversion integration${report.dryRun !== undefined ? ' (dry run)' : ''}${failed ? ' — failed' : ''}`
+  const summary = core.summary.addHeading(heading, 3).addTable([
+    [
+      { data: 'Field', header: true },
+      { data: 'Value', header: true }
+    ],
+    ...rows
+  ])
+  if (failed) summary.addCodeBlock(report.error!)
+  await summary.write()
 }

@@ -1,81 +1,116 @@
-// How one attempt goes out: node:http(s) directly, or undici through the proxy that the environment names.
+// How one attempt goes out: node:http(s) straight to the API, or through the proxy the environment names.
 // Default imports on purpose: they are the live module objects, so interceptors such as nock see every call.
-import http, { type IncomingHttpHeaders } from 'node:http'
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
-import type { HttpResponse, Transport } from './http.js'
+import {
+  MAX_BODY_BYTES,
+  bodyTooLarge,
+  type HttpResponse,
+  type ResponseHeaders,
+  type Transport
+} from './http.js'
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
-
-function toHeaders(incoming: IncomingHttpHeaders): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(incoming)) {
-    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value])
-      headers.append(name, one)
+/** Plain lookup over node's header object: no global `Headers`, which would load Node's bundled undici at start. */
+export function headersOf(incoming: IncomingHttpHeaders): ResponseHeaders {
+  return {
+    get(name) {
+      const value = incoming[name.toLowerCase()]
+      if (value === undefined) return null
+      return Array.isArray(value) ? value.join(', ') : value
+    }
   }
-  return headers
 }
 
 /**
- * node:http rather than global fetch: fetch costs a cold start more than the whole rest of the action on
- * Node 20 (its WebAssembly HTTP parser is compiled at start and awaited at exit; see BENCHMARKS.md).
- * Redirects are not followed, so a POST is never silently turned into a GET.
+ * Reads an answer whole, up to MAX_BODY_BYTES: a longer (or endless) body is cut off and the connection dropped,
+ * so a broken or hostile server can neither exhaust memory nor make a string longer than Node can hold.
  */
-const direct: Transport = (request, signal) =>
+export function readAnswer(incoming: IncomingMessage): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(incoming.headers['content-length'])
+    if (declared > MAX_BODY_BYTES) {
+      incoming.destroy()
+      reject(bodyTooLarge())
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooLarge = false
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        tooLarge = true
+        incoming.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    incoming.on('error', (error) => reject(tooLarge ? bodyTooLarge() : error))
+    incoming.on('close', () => {
+      if (tooLarge) return reject(bodyTooLarge())
+      if (!incoming.complete) {
+        reject(Object.assign(new Error('the connection was dropped mid-answer'), { code: 'ECONNRESET' }))
+        return
+      }
+      resolve({
+        status: incoming.statusCode ?? 0,
+        headers: headersOf(incoming.headers),
+        body: Buffer.concat(chunks).toString('utf8')
+      })
+    })
+  })
+}
+
+/** The outgoing headers, with the body's length when there is one. */
+export function outgoingHeaders(request: {
+  headers: Record<string, string>
+  body?: string
+}): Record<string, string> {
+  return request.body === undefined
+    ? request.headers
+    : { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) }
+}
+
+/**
+ * node:http rather than global fetch: fetch costs a cold start more than the whole rest of the action (see
+ * BENCHMARKS.md). Redirects are not followed, so a POST is never silently turned into a GET.
+ */
+export const direct: Transport = (request, signal) =>
   new Promise<HttpResponse>((resolve, reject) => {
     const url = new URL(request.url)
     const send = url.protocol === 'https:' ? https.request : http.request
-    const headers =
-      request.body === undefined
-        ? request.headers
-        : { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) }
-    const outgoing = send(url, { method: request.method, headers, signal }, (incoming) => {
-      const chunks: Buffer[] = []
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
-      incoming.on('error', reject)
-      incoming.on('close', () => {
-        if (!incoming.complete) {
-          reject(Object.assign(new Error('the connection was dropped mid-answer'), { code: 'ECONNRESET' }))
-          return
-        }
-        resolve({
-          status: incoming.statusCode ?? 0,
-          headers: toHeaders(incoming.headers),
-          body: Buffer.concat(chunks).toString('utf8')
-        })
-      })
-    })
+    const outgoing = send(
+      url,
+      { method: request.method, headers: outgoingHeaders(request), signal },
+      (incoming) => readAnswer(incoming).then(resolve, reject)
+    )
     outgoing.on('error', reject)
     outgoing.end(request.body)
   })
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
+
 /**
- * Node itself ignores HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which self-hosted runners set. When one is set, undici's
- * fetch with an agent that applies all three does the sending; it is loaded only then, to keep start-up short.
+ * Node itself ignores HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which self-hosted runners set. When one is set, the proxy
+ * transport (its own module, loaded only then) decides per request whether to tunnel or go direct.
  */
-function proxied(env: NodeJS.ProcessEnv): Transport {
-  const pick = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined
-  const undici = import('undici').then(({ EnvHttpProxyAgent, fetch }) => ({
-    fetch,
-    agent: new EnvHttpProxyAgent({
-      httpProxy: pick('HTTP_PROXY'),
-      httpsProxy: pick('HTTPS_PROXY'),
-      noProxy: pick('NO_PROXY')
-    })
-  }))
-  return async (request, signal) => {
-    const { fetch, agent } = await undici
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal,
-      redirect: 'manual',
-      dispatcher: agent
-    })
-    return { status: response.status, headers: response.headers, body: await response.text() }
-  }
+export function transportFor(env: NodeJS.ProcessEnv): Transport {
+  if (!PROXY_VARIABLES.some((name) => env[name])) return direct
+  const proxied = import('./proxy.js').then(({ proxyTransport }) => proxyTransport(env))
+  return async (request, signal) => (await proxied)(request, signal)
 }
 
-export function transportFor(env: NodeJS.ProcessEnv): Transport {
-  return PROXY_VARIABLES.some((name) => env[name]) ? proxied(env) : direct
+/**
+ * Plan, check and dry-run modes send through this: it lets GET pass and refuses anything else before it leaves,
+ * so no code path above the client can write in a read-only mode, whatever it asks for.
+ */
+export function readOnly(transport: Transport): Transport {
+  return (request, signal) => {
+    if (request.method !== 'GET') {
+      return Promise.reject(
+        new Error(`read-only mode: refused to send ${request.method} ${new URL(request.url).pathname}`)
+      )
+    }
+    return transport(request, signal)
+  }
 }

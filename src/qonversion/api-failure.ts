@@ -2,6 +2,7 @@
 import { ApiError, type ApiErrorDetail } from '../errors.js'
 import { MAX_RETRY_AFTER_MS, type Exchange } from '../http.js'
 import { apiErrorBodySchema } from './schemas.js'
+import { neutralise } from './untrusted.js'
 
 const HINTS: Record<number, string> = {
   401:
@@ -19,12 +20,12 @@ const HINTS: Record<number, string> = {
 /** A short, safe picture of a body that is not the API's JSON error (a proxy's HTML page, say). */
 function summariseBody(contentType: string | null, body: string): string {
   if (body.trim() === '') return 'an empty body'
-  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim()
+  const raw = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim()
+  const title = raw === undefined ? undefined : neutralise(raw, 120)
   if (title || /html/i.test(contentType ?? '')) {
     return `an HTML page${title ? ` titled “${title}”` : ''} instead of JSON — a proxy, firewall or load balancer between the runner and Qonversion probably answered`
   }
-  const oneLine = body.replace(/\s+/g, ' ').trim()
-  return `a body that is not the API's JSON error: “${oneLine.length > 120 ? `${oneLine.slice(0, 120)}…` : oneLine}”`
+  return `a body that is not the API's JSON error: “${neutralise(body.replace(/\s+/g, ' ').trim(), 120)}”`
 }
 
 export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
@@ -51,7 +52,8 @@ export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
     parts[0] += `, with ${summariseBody(response.headers.get('content-type'), response.body)}`
   }
   if (response.status >= 300 && response.status < 400) {
-    const location = response.headers.get('location')
+    const header = response.headers.get('location')
+    const location = header === null ? null : neutralise(header, 300)
     parts.push(
       `The API redirected${location ? ` to ${location}` : ''}; set \`api-url\` to the final address.`
     )

@@ -3,6 +3,7 @@ import { NetworkError, UnexpectedResponseError } from '../errors.js'
 import { send, type HttpRequest, type RetryPolicy, type Transport } from '../http.js'
 import { USER_AGENT } from '../version.js'
 import { apiErrorFrom } from './api-failure.js'
+import { neutralise } from './untrusted.js'
 import {
   collectCatalogEntries,
   integrationListSchema,
@@ -65,8 +66,10 @@ async function call<T>(
     if (!(error instanceof NetworkError)) throw error
     throw new NetworkError(
       `${what} failed: ${error.message}\n` +
-        `Check that ${api.baseUrl} is reachable from the runner (behind a proxy, set HTTPS_PROXY and NO_PROXY). ` +
-        'Re-running is safe: every attempt, and a re-run of this workflow run, sends the same idempotency key.'
+        (error.hint ??
+          `Check that ${api.baseUrl} is reachable from the runner (behind a proxy, set HTTPS_PROXY and NO_PROXY).`) +
+        ' Re-running is safe: every attempt, and a re-run of this workflow run, sends the same idempotency key.',
+      error.hint
     )
   }
   const { status, body } = exchange.response
@@ -79,10 +82,9 @@ async function call<T>(
   }
   const value = json === undefined ? undefined : read(json)
   if (value === undefined) {
-    const excerpt = body.replace(/\s+/g, ' ').slice(0, 120)
     throw new UnexpectedResponseError(
       `${what}: the API answered HTTP ${status} but the body is not ${json === undefined ? 'valid JSON' : 'the expected record'} ` +
-        `(“${excerpt}${body.length > 120 ? '…' : ''}”). Check that \`api-url\` points at the Qonversion v4 API.`
+        `(“${neutralise(body.replace(/\s+/g, ' '), 120)}”). Check that \`api-url\` points at the Qonversion v4 API.`
     )
   }
   return { value, attempts: exchange.attempts }

@@ -1,16 +1,21 @@
 // Shapes of what the Qonversion v4 API answers, read tolerantly where its docs are vague.
 import { z } from 'zod'
+import { STORES } from '../inputs.js'
+import { neutralise } from './untrusted.js'
 
-const nullableText = z.string().nullable().optional()
+/** Every string a record carries is server text: neutralised (controls escaped, length capped) as it is read. */
+const text = (max: number) => z.string().transform((value) => neutralise(value, max))
+const nullableText = text(1000).nullable().optional()
 
 /** One integration record. Unknown extra fields are kept: the API may add some. */
 export const integrationRecordSchema = z.looseObject({
   object: z.literal('integration').optional(),
-  id: z.string().min(1),
-  url: z.string().optional(),
-  title: z.string(),
-  integration: z.string(),
-  target_platform: z.string(),
+  // The documented id alphabet: an id is used in a URL path and in the log, so nothing else is accepted.
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,256}$/),
+  url: text(300).optional(),
+  title: text(300),
+  integration: text(200),
+  target_platform: z.enum(STORES),
   active: z.number().int().min(0),
   created_at: nullableText,
   updated_at: nullableText,
@@ -36,10 +41,10 @@ export const integrationListSchema = z.union([
 
 export const apiErrorBodySchema = z.object({
   error: z.object({
-    type: z.string().optional(),
-    code: z.string().optional(),
-    message: z.string().optional(),
-    details: z.array(z.object({ field: z.string().optional(), message: z.string().optional() })).optional()
+    type: text(50).optional(),
+    code: text(100).optional(),
+    message: text(1000).optional(),
+    details: z.array(z.object({ field: text(100).optional(), message: text(500).optional() })).max(50).optional()
   })
 })
 
@@ -58,12 +63,12 @@ export function collectCatalogEntries(body: unknown): CatalogEntry[] {
     const item = node as Record<string, unknown>
     if (typeof item.slug === 'string') {
       const stores = item.allowedStores
+      const title = typeof item.title === 'string' ? item.title : typeof item.name === 'string' ? item.name : undefined
       entries.push({
-        slug: item.slug,
-        title:
-          typeof item.title === 'string' ? item.title : typeof item.name === 'string' ? item.name : undefined,
+        slug: neutralise(item.slug, 100),
+        title: title === undefined ? undefined : neutralise(title, 200),
         allowedStores: Array.isArray(stores)
-          ? stores.filter((s): s is string => typeof s === 'string')
+          ? stores.filter((s): s is string => typeof s === 'string').map((s) => neutralise(s, 50))
           : undefined
       })
     }

@@ -1,0 +1,134 @@
+// Carries decisions out through the API: at most `concurrency` writes in flight, every entry attempted even when
+// another fails, and each result reported with the record it ended with.
+import { catalogProblems } from './catalog.js'
+import { ApiError, ConflictError } from './errors.js'
+import type { Decision, Wanted } from './plan.js'
+import type { IntegrationRecord } from './qonversion/schemas.js'
+import type { Session } from './session.js'
+
+export interface Result {
+  decision: Decision
+  /** The record as it stands after the decision was carried out (or as found, for reuse and nothing). */
+  record?: IntegrationRecord
+  /** True when this run created the record (a re-run that gets its first attempt's record back says true too). */
+  created: boolean
+  /** What happened, in a few words for the log and the summary: `created (paused)`, `reused (active)` … */
+  done: string
+  error?: Error
+}
+
+const STATE_WORDS: Record<number, string> = { 0: 'paused', 1: 'active', 2: 'error' }
+
+export function stateWord(active: number): string {
+  return STATE_WORDS[active] ?? `unknown (${active})`
+}
+
+/** A create refused for the provider or store gets the catalog's reading of what is wrong appended. */
+async function explainRefusal(error: ApiError, wanted: Wanted, session: Session): Promise<ApiError> {
+  const aboutProviderOrStore = error.details.some(
+    (d) => d.field === 'integration' || d.field === 'target_platform'
+  )
+  if (!aboutProviderOrStore || error.status >= 500) return error
+  const problems = catalogProblems(await session.catalog(), wanted.provider, wanted.store)
+  if (problems.length === 0) return error
+  return new ApiError(
+    error.status,
+    error.code,
+    error.apiMessage,
+    error.details,
+    `${error.message}\n${problems.join('\n')}`
+  )
+}
+
+async function carryOut(
+  decision: Decision,
+  session: Session,
+  keyFor: (wanted: Wanted) => string
+): Promise<Omit<Result, 'decision'>> {
+  const { wanted, record } = decision
+  switch (decision.action) {
+    case 'conflict':
+      return {
+        record,
+        created: false,
+        done: 'conflict',
+        error: new ConflictError(decision.reason ?? 'conflict')
+      }
+    case 'reuse':
+    case 'nothing':
+      return {
+        record,
+        created: false,
+        done: `${decision.action === 'reuse' ? 'reused' : 'unchanged'} (${stateWord(record!.active)})`
+      }
+    case 'activate':
+    case 'pause': {
+      const updated = await session.setStatus(record!.id, decision.action === 'activate' ? 1 : 0)
+      return {
+        record: updated,
+        created: false,
+        done: decision.action === 'activate' ? 'set active' : 'paused'
+      }
+    }
+    case 'create': {
+      let created: IntegrationRecord
+      try {
+        created = await session.create(
+          { title: wanted!.title, integration: wanted!.provider, target_platform: wanted!.store },
+          keyFor(wanted!)
+        )
+      } catch (error) {
+        throw error instanceof ApiError ? await explainRefusal(error, wanted!, session) : error
+      }
+      if (wanted!.active === true && created.active !== 1) {
+        try {
+          const active = await session.setStatus(created.id, 1)
+          return { record: active, created: true, done: 'created and set active' }
+        } catch (error) {
+          // The record exists: report it with the failure, so outputs and the summary still name it.
+          return {
+            record: created,
+            created: true,
+            done: `created (${stateWord(created.active)}), activation failed`,
+            error: error as Error
+          }
+        }
+      }
+      return { record: created, created: true, done: `created (${stateWord(created.active)})` }
+    }
+  }
+}
+
+/**
+ * Carries every decision out. Writes run at most `concurrency` at a time (reads need no request); a failure is
+ * kept with its entry and the others go on, so one bad entry never hides what happened to the rest.
+ */
+export async function apply(
+  decisions: Decision[],
+  session: Session,
+  options: { concurrency: number; keyFor: (wanted: Wanted) => string }
+): Promise<Result[]> {
+  const results: Result[] = new Array(decisions.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < decisions.length) {
+      const index = next++
+      const decision = decisions[index]
+      try {
+        results[index] = { decision, ...(await carryOut(decision, session, options.keyFor)) }
+      } catch (error) {
+        results[index] = {
+          decision,
+          record: decision.record,
+          created: false,
+          done: 'failed',
+          error: error as Error
+        }
+      }
+    }
+  }
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, decisions.length)) }, worker)
+  )
+  return results
+}

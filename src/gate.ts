@@ -1,0 +1,89 @@
+// The release gate: whether each record meets `require`, re-reading the project until it does or the wait is over.
+import { HealthError } from './errors.js'
+import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from './health.js'
+import type { Result } from './apply.js'
+import type { IntegrationRecord } from './qonversion/schemas.js'
+import type { Session } from './session.js'
+
+export interface GateOptions {
+  requirement: Requirement
+  waitSeconds: number
+  sleep: (ms: number) => Promise<void>
+  now: () => number
+}
+
+/** The first re-read comes after 5 s; each gap then doubles, to at most 30 s. */
+export const FIRST_REREAD_MS = 5_000
+export const MAX_REREAD_GAP_MS = 30_000
+
+export function nextGap(previousGap: number | undefined): number {
+  return previousGap === undefined ? FIRST_REREAD_MS : Math.min(MAX_REREAD_GAP_MS, previousGap * 2)
+}
+
+const accepted = (requirement: Requirement): string =>
+  HEALTHS.filter((h) => meets(h, requirement)).join(' or ')
+
+/** The one message for a record below the requirement: who, how it stands, and what to do. */
+export function belowRequirement(
+  record: IntegrationRecord,
+  requirement: Requirement,
+  waited?: number
+): string {
+  const health = healthOf(record)
+  const parts = [
+    `Integration ${record.id} (“${record.title}”, ${record.integration}, ${record.target_platform}) is ${health}; ` +
+      `\`require: ${requirement}\` needs ${accepted(requirement)}` +
+      (waited === undefined
+        ? '.'
+        : ` — waited ${Math.round(waited / 1000)} s, the last health seen was ${health}.`),
+    `Last error: ${record.last_error_message ?? 'none'}${record.last_error_at ? ` (at ${record.last_error_at})` : ''}; ` +
+      `delivery errors since the last success: ${record.delivery_error_count ?? 0}; ` +
+      `last delivery: ${record.last_delivery_at ?? 'never'}.`,
+    adviceFor(health),
+    'Re-running is safe: the same idempotency key is sent, so nothing is created twice.'
+  ]
+  return parts.join('\n')
+}
+
+const pendingOf = (results: Result[], requirement: Requirement): Result[] =>
+  results.filter((r) => !r.error && r.record && !meets(healthOf(r.record), requirement))
+
+/**
+ * Checks every result that has a record against the requirement; with a wait, re-reads the list (the API has no
+ * get-one endpoint) until all meet it or the time is up — the last read at the deadline, never after it. A record
+ * gone from the list fails at once. Results below the requirement get a HealthError; the records stay set.
+ */
+export async function gate(results: Result[], session: Session, options: GateOptions): Promise<void> {
+  const { requirement } = options
+  if (requirement === 'exists') return
+  let pending = pendingOf(results, requirement)
+  const started = options.now()
+  const deadline = started + options.waitSeconds * 1000
+  let gap: number | undefined
+  for (let read = 1; pending.length > 0; read++) {
+    const remaining = deadline - options.now()
+    if (remaining <= 0) break
+    gap = nextGap(gap)
+    await options.sleep(Math.min(gap, remaining))
+    const byId = new Map((await session.list()).map((r) => [r.id, r]))
+    for (const result of pending) {
+      const fresh = byId.get(result.record!.id)
+      if (fresh) result.record = fresh
+      else
+        result.error = new HealthError(
+          `Integration ${result.record!.id} (“${result.record!.title}”) is no longer listed: it was deleted while waiting for \`require: ${requirement}\`.`
+        )
+    }
+    const seen = pending
+      .map(
+        (r) =>
+          `${r.record!.id} ${r.error ? 'deleted' : healthOf(r.record!)}, ${r.record!.delivery_error_count ?? 0} delivery error(s)`
+      )
+      .join('; ')
+    session.log.info(`Health check ${read} after ${Math.round((options.now() - started) / 1000)} s: ${seen}.`)
+    pending = pendingOf(results, requirement)
+  }
+  const waited = options.waitSeconds > 0 ? options.now() - started : undefined
+  for (const result of pending)
+    result.error = new HealthError(belowRequirement(result.record!, requirement, waited))
+}

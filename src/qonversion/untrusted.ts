@@ -1,0 +1,20 @@
+// Server text made safe for the log: the one function every string from the API passes through before use.
+
+/** C0 and C1 controls, DEL and the Unicode line and paragraph separators: anything that could end a log line. */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/**
+ * Escapes every control character (a newline becomes the two characters `\n`) and caps the length, so text a
+ * server sends can never start a line of its own — and so never a workflow command such as `::stop-commands::`
+ * or `::set-output::` — nor flood the log.
+ */
+export function neutralise(text: string, maxLength = 500): string {
+  const escaped = text.replace(
+    CONTROLS,
+    (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+  return escaped.length > maxLength ? `${escaped.slice(0, maxLength)}…` : escaped
+}

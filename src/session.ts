@@ -1,0 +1,124 @@
+// One run's dealings with the API: every call counts its HTTP attempts for the summary, and the catalog is read
+// at most once, however many places want it.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { SNAPSHOT_CATALOG, type Catalog } from './catalog.js'
+import { UnexpectedResponseError } from './errors.js'
+import type { SharedBackoff, Transport } from './http.js'
+import { needsCatalog } from './match.js'
+import type { Wanted } from './plan.js'
+import {
+  createIntegration,
+  getCatalog,
+  listIntegrations,
+  setIntegrationStatus,
+  type Answer,
+  type ApiConnection,
+  type CreateBody
+} from './qonversion/client.js'
+import type { IntegrationRecord } from './qonversion/schemas.js'
+import { readOnly, transportFor } from './transport.js'
+
+/** Injected by tests so that retries and waits take no real time. */
+export interface RunOptions {
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  now?: () => number
+  transport?: Transport
+}
+
+/** How to reach the API: the part of the config that both actions share. */
+export interface Connection {
+  apiUrl: string
+  secretKey: string
+  maxAttempts: number
+  timeoutMs: number
+}
+
+/** The API connection for a run; `readOnly` puts the GET-only guard under the client. */
+export function connect(
+  connection: Connection,
+  options: RunOptions,
+  log: Log,
+  mode: { readOnly: boolean; backoff?: SharedBackoff }
+): ApiConnection {
+  const transport = options.transport ?? transportFor(process.env)
+  return {
+    baseUrl: connection.apiUrl,
+    secretKey: connection.secretKey,
+    transport: mode.readOnly ? readOnly(transport) : transport,
+    policy: {
+      maxAttempts: connection.maxAttempts,
+      timeoutMs: connection.timeoutMs,
+      sleep: options.sleep ?? ((ms: number) => sleep(ms)),
+      random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
+      log: log.info,
+      debug: log.debug,
+      backoff: mode.backoff
+    }
+  }
+}
+
+export interface Log {
+  info: (line: string) => void
+  warning: (line: string) => void
+  debug: (line: string) => void
+}
+
+/**
+ * How a failed catalog read is taken: `lenient` (a real run) falls back to the documented snapshot on any failure,
+ * since matching then fails closed where the snapshot cannot tell; `strict` (a dry run, which must fail where the
+ * real run would) falls back only when the catalog's body cannot be read, and fails on a refused key or no answer.
+ */
+export type CatalogMode = 'lenient' | 'strict'
+
+export class Session {
+  attempts = 0
+  private catalogRead: Promise<Catalog> | undefined
+
+  constructor(
+    readonly api: ApiConnection,
+    readonly log: Log,
+    private readonly catalogMode: CatalogMode = 'lenient'
+  ) {}
+
+  private async ask<T>(call: Promise<Answer<T>>): Promise<T> {
+    const answer = await call
+    this.attempts += answer.attempts
+    return answer.value
+  }
+
+  list(): Promise<IntegrationRecord[]> {
+    return this.ask(listIntegrations(this.api))
+  }
+
+  create(body: CreateBody, idempotencyKey: string): Promise<IntegrationRecord> {
+    return this.ask(createIntegration(this.api, body, idempotencyKey))
+  }
+
+  setStatus(id: string, status: 0 | 1): Promise<IntegrationRecord> {
+    return this.ask(setIntegrationStatus(this.api, id, status))
+  }
+
+  /** What the project holds for these wanted entries: the list, and the catalog only when a provider needs telling apart. */
+  async project(wanted: Wanted[]): Promise<{ records: IntegrationRecord[]; catalog: Catalog }> {
+    const records = await this.list()
+    const catalog = needsCatalog(records, wanted) ? await this.catalog() : SNAPSHOT_CATALOG
+    this.log.debug(`${records.length} integration(s) listed.`)
+    return { records, catalog }
+  }
+
+  catalog(): Promise<Catalog> {
+    this.catalogRead ??= this.ask(getCatalog(this.api)).then(
+      (entries): Catalog => ({ entries, live: true }),
+      (error: Error) => {
+        if (this.catalogMode === 'strict' && !(error instanceof UnexpectedResponseError)) throw error
+        this.log.warning(
+          `The provider catalog could not be read, so providers are checked against the documented list only: ${error.message}`
+        )
+        return SNAPSHOT_CATALOG
+      }
+    )
+    return this.catalogRead
+  }
+}
