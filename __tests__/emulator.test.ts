@@ -39,6 +39,10 @@ interface Rec {
   active: number
   created_at: string
   updated_at: string
+  last_delivery_at: string | null
+  last_error_at: string | null
+  last_error_message: string | null
+  delivery_error_count: number
   deleted?: boolean
   env?: string
   slug?: string
@@ -770,10 +774,251 @@ describe('seed', () => {
   })
 })
 
+describe('delivery health over time', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  const control = (path: string, body: unknown) => call('POST', `/__emulator/${path}`, { key: null, body })
+  const setStatus = (id: string, status: 0 | 1) =>
+    call('POST', `/v4/integrations/${id}/status`, { body: { status } })
+  /** Re-reads a record from the list, as a client must (there is no get-one endpoint). */
+  async function read(id: string, key = SANDBOX) {
+    const list = await call('GET', '/v4/integrations', { key })
+    return (list.json.data as Rec[]).find((r) => r.id === id)!
+  }
+  const iso = (ms: number) => new Date(ms).toISOString()
+
+  it('deliver: an activated record delivers afterMs after activation, seen on later reads', async () => {
+    emu.scenario({ kind: 'deliver', afterMs: 300 })
+    const id = await createId()
+    expect(await read(id)).toMatchObject({ active: 0, last_delivery_at: null })
+    const on = (await setStatus(id, 1)).json as Rec
+    expect(on).toMatchObject({ active: 1, last_delivery_at: null, delivery_error_count: 0 })
+    expect((await read(id)).last_delivery_at).toBeNull()
+    await sleep(400)
+    const later = await read(id)
+    expect(later).toMatchObject({
+      active: 1,
+      last_delivery_at: iso(Date.parse(on.updated_at) + 300),
+      delivery_error_count: 0,
+      updated_at: on.updated_at
+    })
+    expect(Object.keys(later)).toEqual(RECORD_KEYS)
+  })
+
+  it('deliver: a paused record never delivers; afterMs 0 shows in the status answer itself', async () => {
+    emu.scenario({ kind: 'deliver' })
+    const paused = await createId()
+    const active = await createId()
+    const on = (await setStatus(active, 1)).json as Rec
+    expect(on.last_delivery_at).toBe(on.updated_at)
+    await sleep(20)
+    expect((await read(paused)).last_delivery_at).toBeNull()
+  })
+
+  it('deliver: a success clears the error count, and keeps the last error for comparison', async () => {
+    const seeded = emu.seed({
+      title: 'Retrying',
+      integration: 'mixpanel',
+      target_platform: 'iOS',
+      active: 1,
+      last_error_at: '2026-01-01T00:00:00.000Z',
+      last_error_message: 'timeout',
+      delivery_error_count: 4
+    })
+    emu.scenario({ kind: 'deliver', afterMs: 300, match: { id: seeded.id } })
+    expect(await read(seeded.id)).toMatchObject({ delivery_error_count: 4, last_delivery_at: null })
+    await sleep(350)
+    expect(await read(seeded.id)).toMatchObject({
+      delivery_error_count: 0,
+      last_delivery_at: expect.stringMatching(ISO),
+      last_error_at: '2026-01-01T00:00:00.000Z',
+      last_error_message: 'timeout'
+    })
+  })
+
+  it('counts from the scenario when the record was active before it', async () => {
+    const seeded = emu.seed({ title: 't', integration: 'slack', target_platform: 'Stripe', active: 1 })
+    await sleep(150)
+    const scenario = emu.scenario({ kind: 'deliver', afterMs: 300 })
+    expect((await read(seeded.id)).last_delivery_at).toBeNull()
+    await sleep(350)
+    expect((await read(seeded.id)).last_delivery_at).toBe(iso(Date.parse(scenario.addedAt) + 300))
+  })
+
+  it('fail: counts errors every everyMs, then suspends to active 2 with a message', async () => {
+    emu.scenario({
+      kind: 'fail',
+      afterMs: 0,
+      everyMs: 400,
+      suspendAfterErrors: 3,
+      message: 'AppsFlyer rejected the dev key'
+    })
+    const id = await createId({ title: 'Attribution', integration: 'appsflyer', target_platform: 'Android' })
+    const on = (await setStatus(id, 1)).json as Rec
+    const activated = Date.parse(on.updated_at)
+    expect(on).toMatchObject({
+      active: 1,
+      delivery_error_count: 1,
+      last_error_at: on.updated_at,
+      last_error_message: 'AppsFlyer rejected the dev key',
+      last_delivery_at: null
+    })
+    await sleep(activated + 600 - Date.now())
+    expect(await read(id)).toMatchObject({
+      active: 1,
+      delivery_error_count: 2,
+      last_error_at: iso(activated + 400)
+    })
+    await sleep(activated + 1000 - Date.now())
+    const suspended = await read(id)
+    expect(suspended).toMatchObject({
+      active: 2,
+      delivery_error_count: 3,
+      last_error_at: iso(activated + 800),
+      updated_at: iso(activated + 800),
+      last_error_message: 'Suspended after 3 failed deliveries: AppsFlyer rejected the dev key'
+    })
+    await sleep(450)
+    expect(await read(id)).toEqual(suspended)
+
+    // Re-activating (the documented recovery) restarts the worker; the credentials are still wrong here.
+    const again = (await setStatus(id, 1)).json as Rec
+    expect(again).toMatchObject({ active: 1, delivery_error_count: 4, last_error_at: again.updated_at })
+  })
+
+  it('fail: without suspendAfterErrors it keeps failing while active, and pausing stops it', async () => {
+    emu.scenario({ kind: 'fail', afterMs: 100, everyMs: 100 })
+    const id = await createId()
+    await setStatus(id, 1)
+    await sleep(350)
+    const failing = await read(id)
+    expect(failing.active).toBe(1)
+    expect(failing.delivery_error_count).toBeGreaterThanOrEqual(2)
+    expect(failing.last_error_message).toBe('Delivery failed: the provider rejected the credentials')
+    const paused = (await setStatus(id, 0)).json as Rec
+    await sleep(250)
+    expect(await read(id)).toMatchObject({ active: 0, delivery_error_count: paused.delivery_error_count })
+  })
+
+  it('matches records by id, title, provider slug and store; the newest matching scenario wins', async () => {
+    emu.scenario({ kind: 'deliver' })
+    emu.scenario({ kind: 'fail', match: { integration: 'appsflyer', target_platform: 'Android' } })
+    emu.scenario({ kind: 'deliver', match: { title: 'Fixed' } })
+    const ids = {
+      amplitude: await createId(),
+      appsflyerAndroid: await createId({ title: 'A', integration: 'appsflyer', target_platform: 'Android' }),
+      appsflyerIos: await createId({ title: 'A', integration: 'appsflyer', target_platform: 'iOS' }),
+      fixed: await createId({ title: 'Fixed', integration: 'appsflyer', target_platform: 'Android' })
+    }
+    for (const id of Object.values(ids)) await setStatus(id, 1)
+    const health = async (id: string) => {
+      const r = await read(id)
+      return [r.last_delivery_at === null ? 'no delivery' : 'delivered', r.delivery_error_count]
+    }
+    expect(await health(ids.amplitude)).toEqual(['delivered', 0])
+    expect(await health(ids.appsflyerAndroid)).toEqual(['no delivery', 1])
+    expect(await health(ids.appsflyerIos)).toEqual(['delivered', 0])
+    expect(await health(ids.fixed)).toEqual(['delivered', 0])
+  })
+
+  it('sets delivery fields directly over HTTP; updated_at moves only with active', async () => {
+    const id = await createId()
+    const created = await read(id)
+    const errored = await control('delivery', {
+      id,
+      last_error_at: '2026-11-26T08:00:00Z',
+      last_error_message: 'Amplitude rejected the API key',
+      delivery_error_count: 7
+    })
+    expect(errored.status).toBe(200)
+    expect(errored.json).toMatchObject({ id, env: 'sandbox', active: 0, updated_at: created.updated_at })
+    const suspended = await control('delivery', { id, active: 2 })
+    expect(Date.parse((suspended.json as Rec).updated_at)).toBeGreaterThan(Date.parse(created.updated_at))
+    expect(await read(id)).toMatchObject({
+      active: 2,
+      last_error_at: '2026-11-26T08:00:00Z',
+      last_error_message: 'Amplitude rejected the API key',
+      delivery_error_count: 7,
+      last_delivery_at: null
+    })
+    const healthy = emu.setDelivery({
+      id,
+      active: 1,
+      last_delivery_at: '2026-11-27T08:00:00Z',
+      delivery_error_count: 0
+    })
+    expect(healthy).toMatchObject({ active: 1, last_delivery_at: '2026-11-27T08:00:00Z' })
+    const production = await createId(amplitude, { key: PRODUCTION })
+    expect((await control('delivery', { id: production, active: 1 })).json.env).toBe('production')
+  })
+
+  it('setting active to 1 directly starts the scenario clock too', async () => {
+    emu.scenario({ kind: 'fail', suspendAfterErrors: 1, message: 'quota exceeded' })
+    const id = await createId()
+    const res = await control('delivery', { id, active: 1 })
+    expect(res.json).toMatchObject({
+      active: 2,
+      delivery_error_count: 1,
+      last_error_message: 'Suspended after 1 failed deliveries: quota exceeded'
+    })
+  })
+
+  it('refuses a bad delivery update or scenario, naming the problem', async () => {
+    const id = await createId()
+    await call('DELETE', `/v4/integrations/${id}`)
+    const deleted = await control('delivery', { id, active: 1 })
+    expectError(deleted, 422, 'request', 'invalid_data')
+    expect(deleted.json.error.details).toEqual([{ field: 'id', message: 'matches no live record' }])
+    const bad = await control('delivery', { active: 3, last_delivery_at: 'yesterday', title: 'x' })
+    expect(bad.json.error.details).toEqual([
+      { field: 'id', message: 'must be the id of a record' },
+      { field: 'active', message: 'must be 0, 1 or 2' },
+      { field: 'last_delivery_at', message: 'must be an ISO 8601 date or null' },
+      { field: 'title', message: 'unknown field' }
+    ])
+    expect(() => emu.setDelivery({ id: 'nope', delivery_error_count: -1 })).toThrow(
+      'invalid delivery: delivery_error_count must be an integer >= 0'
+    )
+
+    const created = await control('scenarios', {
+      kind: 'fail',
+      everyMs: 500,
+      match: { integration: 'adjust' }
+    })
+    expect(created.status).toBe(201)
+    expect(created.json).toMatchObject({
+      id: expect.any(Number),
+      kind: 'fail',
+      match: { id: null, title: null, integration: 'adjust', target_platform: null },
+      afterMs: 0,
+      everyMs: 500,
+      suspendAfterErrors: null,
+      message: 'Delivery failed: the provider rejected the credentials',
+      addedAt: expect.stringMatching(ISO)
+    })
+    for (const [spec, message] of [
+      [{ kind: 'explode' }, 'kind must be one of deliver, fail'],
+      [{ kind: 'deliver', everyMs: 5 }, 'everyMs is not used by deliver'],
+      [{ kind: 'deliver', after: 5 }, 'unknown option "after"'],
+      [{ kind: 'fail', afterMs: -1 }, 'afterMs must be an integer'],
+      [{ kind: 'fail', suspendAfterErrors: 0 }, 'suspendAfterErrors must be an integer >= 1'],
+      [{ kind: 'fail', match: { provider: 'adjust' } }, 'unknown match option "provider"']
+    ] as const) {
+      const res = await control('scenarios', spec)
+      expectError(res, 422, 'request', 'invalid_data')
+      expect(res.json.error.message).toContain(`invalid scenario: ${message}`)
+    }
+  })
+})
+
 describe('reset', () => {
-  it('clears records, idempotency memory, faults and the log', async () => {
+  it('clears records, idempotency memory, faults, scenarios and the log', async () => {
     await create(amplitude, { headers: { 'idempotency-key': 'k' } })
     emu.inject({ kind: 'server-error', match: { path: '/v4/integrations/meta' } })
+    emu.scenario({ kind: 'deliver' })
+    emu.reset()
+    expect(emu.seed({ title: 't', integration: 'slack', target_platform: 'iOS', active: 1 })).toMatchObject({
+      last_delivery_at: null
+    })
     emu.reset()
     expect(emu.records()).toEqual([])
     expect(emu.requests()).toEqual([])

@@ -18,6 +18,8 @@ import { checkCreate, checkStatus, isObject, isValidId } from './validation.js'
 /** @typedef {import('./reply.js').Reply} Reply */
 /** @typedef {import('./store.js').Env} Env */
 /** @typedef {import('./store.js').Store} Store */
+/** @typedef {import('./store.js').StoredRecord} StoredRecord */
+/** @typedef {import('./delivery.js').DeliveryWorker} DeliveryWorker */
 /**
  * @typedef {object} ApiRequest
  * @property {string} method
@@ -28,6 +30,7 @@ import { checkCreate, checkStatus, isObject, isValidId } from './validation.js'
 /**
  * @typedef {object} ApiContext
  * @property {Store} store
+ * @property {DeliveryWorker} worker brings a record's delivery fields up to date before it is shown
  */
 
 /** The accepted Bearer keys: `test_sk_…` is the sandbox, anything else production. */
@@ -85,7 +88,7 @@ function authenticate(header) {
  * @param {Env} env
  */
 function list(ctx, env) {
-  const data = ctx.store.listLive(env).map(publicRecord)
+  const data = ctx.store.listLive(env).map((record) => publicRecord(current(ctx, record)))
   return jsonReply(200, { object: 'list', data, has_more: false })
 }
 
@@ -138,13 +141,14 @@ function create(ctx, env, req) {
 function setStatus(ctx, env, id, req) {
   const record = isValidId(id) ? ctx.store.findLive(env, id) : undefined
   if (!record) return integrationNotFound(id)
+  current(ctx, record)
   const body = readJson(req)
   if ('status' in body) return body
   if (!isObject(body.value)) return invalidRequest('Request body must be a JSON object')
   const checked = checkStatus(body.value)
   if (!checked.ok) return invalidData(checked.details)
   ctx.store.setStatus(record, checked.value)
-  return jsonReply(200, publicRecord(record))
+  return jsonReply(200, publicRecord(current(ctx, record)))
 }
 
 /**
@@ -156,8 +160,18 @@ function setStatus(ctx, env, id, req) {
 function remove(ctx, env, id) {
   const record = isValidId(id) ? ctx.store.findLive(env, id) : undefined
   if (!record) return integrationNotFound(id)
+  current(ctx, record)
   ctx.store.softDelete(record)
   return jsonReply(200, { ...publicRecord(record), deleted: true })
+}
+
+/**
+ * @param {ApiContext} ctx
+ * @param {StoredRecord} record
+ */
+function current(ctx, record) {
+  ctx.worker.catchUp(record)
+  return record
 }
 
 /**

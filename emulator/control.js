@@ -10,6 +10,8 @@ import { ENVS } from './store.js'
 /** @typedef {import('./faults.js').Fault} Fault */
 /** @typedef {import('./faults.js').FaultSpec} FaultSpec */
 /** @typedef {import('./log.js').LoggedRequest} LoggedRequest */
+/** @typedef {import('./delivery.js').Scenario} Scenario */
+/** @typedef {import('./delivery.js').ScenarioSpec} ScenarioSpec */
 /**
  * The same operations the in-process handle offers.
  * @typedef {object} Controls
@@ -17,6 +19,8 @@ import { ENVS } from './store.js'
  * @property {() => LoggedRequest[]} requests
  * @property {(env?: Env) => AdminRecord[]} records
  * @property {(input: unknown) => AdminRecord} seed
+ * @property {(spec: ScenarioSpec) => Scenario} scenario
+ * @property {(input: unknown) => AdminRecord} setDelivery
  * @property {() => void} reset
  */
 /**
@@ -27,11 +31,14 @@ import { ENVS } from './store.js'
  * @property {string} rawBody
  */
 
-/** Raised by seed() so the HTTP layer can answer with field details instead of a bare message. */
-export class SeedError extends TypeError {
-  /** @param {import('./errors.js').FieldError[]} details */
-  constructor(details) {
-    super(`invalid seed: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`)
+/** Raised by seed() and setDelivery() so the HTTP layer can answer with field details, not a bare message. */
+export class FieldsError extends TypeError {
+  /**
+   * @param {string} subject what was refused, e.g. "seed"
+   * @param {import('./errors.js').FieldError[]} details
+   */
+  constructor(subject, details) {
+    super(`invalid ${subject}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`)
     this.details = details
   }
 }
@@ -64,6 +71,13 @@ export function handleControl(controls, req) {
     '/__emulator/seed': {
       POST: () => withBody(req, (body) => jsonReply(201, controls.seed(body)))
     },
+    '/__emulator/scenarios': {
+      POST: () =>
+        withBody(req, (body) => jsonReply(201, controls.scenario(/** @type {ScenarioSpec} */ (body))))
+    },
+    '/__emulator/delivery': {
+      POST: () => withBody(req, (body) => jsonReply(200, controls.setDelivery(body)))
+    },
     '/__emulator/reset': {
       POST: () => {
         controls.reset()
@@ -94,7 +108,7 @@ function withBody(req, use) {
   try {
     return use(body)
   } catch (error) {
-    if (error instanceof SeedError) return invalidData(error.details)
+    if (error instanceof FieldsError) return invalidData(error.details)
     if (error instanceof TypeError) return errorReply(422, 'request', 'invalid_data', error.message)
     throw error
   }

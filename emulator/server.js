@@ -3,12 +3,13 @@
 import { createServer } from 'node:http'
 import { URLSearchParams } from 'node:url'
 import { handleApi } from './api.js'
-import { SeedError, handleControl } from './control.js'
+import { FieldsError, handleControl } from './control.js'
+import { DeliveryWorker } from './delivery.js'
 import { errorReply, payloadTooLarge } from './errors.js'
 import { FaultQueue, faultReply } from './faults.js'
 import { RequestLog } from './log.js'
 import { Store, adminRecord } from './store.js'
-import { checkSeed } from './validation.js'
+import { checkDelivery, checkSeed } from './validation.js'
 
 /** @typedef {import('./reply.js').Reply} Reply */
 /** @typedef {import('./store.js').Env} Env */
@@ -17,6 +18,17 @@ import { checkSeed } from './validation.js'
 /** @typedef {import('./faults.js').FaultSpec} FaultSpec */
 /** @typedef {import('./log.js').LoggedRequest} LoggedRequest */
 /** @typedef {import('./api.js').ApiContext} ApiContext */
+/** @typedef {import('./delivery.js').Scenario} Scenario */
+/** @typedef {import('./delivery.js').ScenarioSpec} ScenarioSpec */
+/**
+ * @typedef {object} DeliveryInput
+ * @property {string} id a live record's id, in either environment
+ * @property {0 | 1 | 2} [active] 1 (re)starts the record's scenario clock when it was not 1
+ * @property {string | null} [last_delivery_at]
+ * @property {string | null} [last_error_at]
+ * @property {string | null} [last_error_message]
+ * @property {number} [delivery_error_count]
+ */
 /**
  * @typedef {object} SeedInput
  * @property {Env} [env] default 'sandbox'
@@ -43,6 +55,8 @@ import { checkSeed } from './validation.js'
  * @property {() => LoggedRequest[]} requests
  * @property {(env?: Env) => AdminRecord[]} records
  * @property {(record: SeedInput) => AdminRecord} seed
+ * @property {(spec: ScenarioSpec) => Scenario} scenario makes matching active records deliver or fail over time
+ * @property {(input: DeliveryInput) => AdminRecord} setDelivery sets a record's delivery fields directly
  * @property {() => void} reset
  */
 
@@ -57,7 +71,12 @@ export async function start(options = {}) {
   const { port = 0 } = options
 
   /** @type {ApiContext} */
-  const api = { store: new Store() }
+  const api = { store: new Store(), worker: new DeliveryWorker() }
+  /** @param {import('./store.js').StoredRecord} record */
+  const shown = (record) => {
+    api.worker.catchUp(record)
+    return adminRecord(record)
+  }
   const faults = new FaultQueue()
   const log = new RequestLog()
   const waits = new Waits()
@@ -67,15 +86,28 @@ export async function start(options = {}) {
     inject: (spec) => faults.add(spec),
     requests: () => log.entries(),
     /** @param {Env} [env] */
-    records: (env) => api.store.all(env).map(adminRecord),
+    records: (env) => api.store.all(env).map(shown),
     /** @param {unknown} input */
     seed: (input) => {
       const checked = checkSeed(input)
-      if (!checked.ok) throw new SeedError(checked.details)
-      return adminRecord(api.store.insert(checked.value))
+      if (!checked.ok) throw new FieldsError('seed', checked.details)
+      return shown(api.store.insert(checked.value))
+    },
+    /** @param {ScenarioSpec} spec */
+    scenario: (spec) => api.worker.add(spec),
+    /** @param {unknown} input */
+    setDelivery: (input) => {
+      const checked = checkDelivery(input)
+      if (!checked.ok) throw new FieldsError('delivery', checked.details)
+      const record = api.store.findLiveById(checked.value.id)
+      if (!record) throw new FieldsError('delivery', [{ field: 'id', message: 'matches no live record' }])
+      api.worker.catchUp(record)
+      api.store.setDelivery(record, checked.value.fields)
+      return shown(record)
     },
     reset: () => {
       api.store.reset()
+      api.worker.clear()
       faults.clear()
       log.clear()
     }
@@ -159,6 +191,8 @@ export async function start(options = {}) {
     requests: controls.requests,
     records: controls.records,
     seed: (record) => controls.seed(record),
+    scenario: controls.scenario,
+    setDelivery: (input) => controls.setDelivery(input),
     reset: controls.reset
   }
 }

@@ -22,11 +22,13 @@ import { randomBytes } from 'node:crypto'
  * @property {string | null} last_error_message
  * @property {number} delivery_error_count
  * @property {boolean} deleted
+ * @property {number | null} activatedAt epoch ms of the last change to active = 1, for the delivery worker
  */
 
-/** @typedef {Omit<StoredRecord, 'env' | 'slug' | 'deleted'> & { object: 'integration', url: string }} PublicRecord */
+/** @typedef {Omit<StoredRecord, 'env' | 'slug' | 'deleted' | 'activatedAt'> & { object: 'integration', url: string }} PublicRecord */
 /** @typedef {PublicRecord & { env: Env, slug: string, deleted: boolean }} AdminRecord */
-/** @typedef {Partial<Pick<StoredRecord, 'active' | 'last_delivery_at' | 'last_error_at' | 'last_error_message' | 'delivery_error_count'>> & Pick<StoredRecord, 'env' | 'slug' | 'integration' | 'title' | 'target_platform'>} NewRecord */
+/** @typedef {Partial<Pick<StoredRecord, 'active' | 'last_delivery_at' | 'last_error_at' | 'last_error_message' | 'delivery_error_count'>>} DeliveryFields */
+/** @typedef {DeliveryFields & Pick<StoredRecord, 'env' | 'slug' | 'integration' | 'title' | 'target_platform'>} NewRecord */
 
 export const ENVS = /** @type {const} */ (['sandbox', 'production'])
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -69,7 +71,8 @@ export class Store {
       last_error_at: fields.last_error_at ?? null,
       last_error_message: fields.last_error_message ?? null,
       delivery_error_count: fields.delivery_error_count ?? 0,
-      deleted: false
+      deleted: false,
+      activatedAt: fields.active === 1 ? Date.parse(createdAt) : null
     }
     this.#records.push(record)
     return record
@@ -94,12 +97,41 @@ export class Store {
   }
 
   /**
+   * Ids are unique across environments, so the control endpoints need no environment.
+   * @param {string} id
+   */
+  findLiveById(id) {
+    return this.#records.find((r) => r.id === id && !r.deleted)
+  }
+
+  /**
    * @param {StoredRecord} record
    * @param {0 | 1} status
    */
   setStatus(record, status) {
-    record.active = status
-    record.updated_at = this.now()
+    this.#setActive(record, status)
+  }
+
+  /**
+   * What Qonversion's delivery worker writes; `updated_at` moves only when `active` does.
+   * @param {StoredRecord} record
+   * @param {DeliveryFields} fields
+   */
+  setDelivery(record, fields) {
+    const { active, ...delivery } = fields
+    Object.assign(record, delivery)
+    if (active !== undefined && active !== record.active) this.#setActive(record, active)
+  }
+
+  /**
+   * @param {StoredRecord} record
+   * @param {0 | 1 | 2} active
+   */
+  #setActive(record, active) {
+    const at = this.now()
+    if (active === 1 && record.active !== 1) record.activatedAt = Date.parse(at)
+    record.active = active
+    record.updated_at = at
   }
 
   /** @param {StoredRecord} record */

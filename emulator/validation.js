@@ -7,6 +7,7 @@ import { ENVS } from './store.js'
 /** @typedef {import('./catalog.js').Provider} Provider */
 /** @typedef {import('./catalog.js').Platform} Platform */
 /** @typedef {import('./store.js').NewRecord} NewRecord */
+/** @typedef {import('./store.js').DeliveryFields} DeliveryFields */
 /** @typedef {{ title: string, provider: Provider, target_platform: Platform }} CreateInput */
 /**
  * @template T
@@ -93,17 +94,14 @@ export function checkStatus(body) {
   return { ok: true, value: /** @type {0 | 1} */ (status) }
 }
 
-const SEED_FIELDS = [
-  'env',
-  'title',
-  'integration',
-  'target_platform',
+const DELIVERY_FIELDS = [
   'active',
   'last_delivery_at',
   'last_error_at',
   'last_error_message',
   'delivery_error_count'
 ]
+const SEED_FIELDS = ['env', 'title', 'integration', 'target_platform', ...DELIVERY_FIELDS]
 
 /**
  * Seeds may set what the API never lets a client set (error state, delivery history), but they must
@@ -127,6 +125,54 @@ export function checkSeed(input) {
   if (!provider) fail('integration', 'must be a provider slug from the catalog')
   const storeError = checkStore(s.target_platform)
   if (storeError) fail('target_platform', storeError)
+  checkDeliveryFields(s, fail)
+  for (const field of Object.keys(s)) {
+    if (!SEED_FIELDS.includes(field)) fail(field, 'unknown field')
+  }
+
+  if (details.length > 0 || !provider) return { ok: false, details }
+  return {
+    ok: true,
+    value: /** @type {NewRecord} */ ({
+      ...s,
+      env: s.env ?? 'sandbox',
+      slug: provider.slug,
+      integration: provider.title
+    })
+  }
+}
+
+/**
+ * The fields Qonversion's delivery worker writes, set directly by a test.
+ * @param {unknown} input
+ * @returns {Checked<{ id: string, fields: DeliveryFields }>}
+ */
+export function checkDelivery(input) {
+  if (!isObject(input)) return { ok: false, details: [{ field: 'body', message: 'must be an object' }] }
+  /** @type {FieldError[]} */
+  const details = []
+  /** @param {string} field @param {string} message */
+  const fail = (field, message) => details.push({ field, message })
+  if (typeof input.id !== 'string' || input.id === '') fail('id', 'must be the id of a record')
+  checkDeliveryFields(input, fail)
+  for (const field of Object.keys(input)) {
+    if (field !== 'id' && !DELIVERY_FIELDS.includes(field)) fail(field, 'unknown field')
+  }
+  if (details.length > 0) return { ok: false, details }
+  /** @type {Record<string, unknown>} */
+  const fields = {}
+  for (const field of DELIVERY_FIELDS) if (input[field] !== undefined) fields[field] = input[field]
+  return {
+    ok: true,
+    value: { id: /** @type {string} */ (input.id), fields: /** @type {DeliveryFields} */ (fields) }
+  }
+}
+
+/**
+ * @param {Record<string, unknown>} s
+ * @param {(field: string, message: string) => void} fail
+ */
+function checkDeliveryFields(s, fail) {
   if (s.active !== undefined && s.active !== 0 && s.active !== 1 && s.active !== 2)
     fail('active', 'must be 0, 1 or 2')
   for (const field of ['last_delivery_at', 'last_error_at']) {
@@ -147,20 +193,6 @@ export function checkSeed(input) {
   const count = s.delivery_error_count
   if (count !== undefined && !(Number.isInteger(count) && /** @type {number} */ (count) >= 0))
     fail('delivery_error_count', 'must be an integer >= 0')
-  for (const field of Object.keys(s)) {
-    if (!SEED_FIELDS.includes(field)) fail(field, 'unknown field')
-  }
-
-  if (details.length > 0 || !provider) return { ok: false, details }
-  return {
-    ok: true,
-    value: /** @type {NewRecord} */ ({
-      ...s,
-      env: s.env ?? 'sandbox',
-      slug: provider.slug,
-      integration: provider.title
-    })
-  }
 }
 
 /** @param {unknown} title */
