@@ -704,11 +704,20 @@ describe('request log', () => {
       body: amplitude,
       status: 201,
       fault: null,
-      at: expect.stringMatching(ISO)
+      at: expect.stringMatching(ISO),
+      answeredAt: expect.stringMatching(ISO),
+      retryAfter: null
     })
     expect(Date.parse(log[0].at)).toBeGreaterThanOrEqual(before - 1)
+    expect(Date.parse(log[0].answeredAt!)).toBeGreaterThanOrEqual(Date.parse(log[0].at))
     expect(log[1]).toMatchObject({ body: 'not json', status: 400, fault: null })
-    expect(log[2]).toMatchObject({ method: 'GET', body: null, status: null, fault: 'drop-before' })
+    expect(log[2]).toMatchObject({
+      method: 'GET',
+      body: null,
+      status: null,
+      fault: 'drop-before',
+      answeredAt: null
+    })
   })
 
   it('hands out copies', async () => {
@@ -771,6 +780,145 @@ describe('seed', () => {
       emu.seed({ title: 't', integration: 'slack', target_platform: 'ios' as never, active: 3 as never })
     ).toThrow(/target_platform .*; active must be 0, 1 or 2/)
     expect(emu.records()).toEqual([])
+  })
+})
+
+describe('scale: many records, latency, rate limit', () => {
+  const control = (path: string, body?: unknown) =>
+    call(body === undefined ? 'GET' : 'POST', `/__emulator/${path}`, {
+      key: null,
+      ...(body === undefined ? {} : { body })
+    })
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  const everyStore = CATALOG.flatMap((g) => g.integrations).filter((p) => p.allowedStores.length === 3)
+
+  it('seeds a JSON list in one call and lists dozens of records in order', async () => {
+    const entries = everyStore.flatMap((p) =>
+      STORES.map((store) => ({
+        title: `${p.title} — ${store}`,
+        integration: p.slug,
+        target_platform: store,
+        active: 1
+      }))
+    )
+    expect(entries.length).toBeGreaterThanOrEqual(36)
+    const seeded = await control('seed', entries)
+    expect(seeded.status).toBe(201)
+    expect(seeded.json).toHaveLength(entries.length)
+    const list = await call('GET', '/v4/integrations')
+    expect((list.json.data as Rec[]).map((r) => [r.title, r.target_platform])).toEqual(
+      entries.map((e) => [e.title, e.target_platform])
+    )
+    expect(new Set((list.json.data as Rec[]).map((r) => r.id)).size).toBe(entries.length)
+    expect(emu.seed([{ title: 'x', integration: 'slack', target_platform: 'iOS' }])).toMatchObject([
+      { title: 'x', slug: 'slack' }
+    ])
+  })
+
+  it('refuses a whole list when one entry is bad, naming the entry', async () => {
+    const res = await control('seed', [
+      { title: 'ok', integration: 'slack', target_platform: 'iOS' },
+      { title: 'bad', integration: 'nope', target_platform: 'ios' }
+    ])
+    expectError(res, 422, 'request', 'invalid_data')
+    expect(res.json.error.details).toEqual([
+      { field: '[1].integration', message: 'must be a provider slug from the catalog' },
+      {
+        field: '[1].target_platform',
+        message: 'must be exactly one of iOS, Android, Stripe (case-sensitive)'
+      }
+    ])
+    expect(emu.records()).toEqual([])
+  })
+
+  it('latency: every API request is answered latencyMs late, control requests are not', async () => {
+    const slow = await start({ port: 0, latencyMs: 150 })
+    try {
+      const began = Date.now()
+      const res = await call('GET', '/v4/integrations', {}, slow.url)
+      expect(res.status).toBe(200)
+      expect(Date.now() - began).toBeGreaterThanOrEqual(145)
+      const [entry] = slow.requests()
+      expect(Date.parse(entry.answeredAt!) - Date.parse(entry.at)).toBeGreaterThanOrEqual(145)
+      const controlBegan = Date.now()
+      await call('GET', '/__emulator/requests', { key: null }, slow.url)
+      expect(Date.now() - controlBegan).toBeLessThan(145)
+      expect(slow.configure({ latencyMs: 0 })).toEqual({ latencyMs: 0, rateLimit: null, retryAfter: 1 })
+      const fastBegan = Date.now()
+      await call('GET', '/v4/integrations', {}, slow.url)
+      expect(Date.now() - fastBegan).toBeLessThan(145)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it('rate limit: beyond N requests in a second, 429 with Retry-After, logged for checking', async () => {
+    emu.configure({ rateLimit: 3, retryAfter: 2 })
+    const burst = await Promise.all(Array.from({ length: 5 }, () => call('GET', '/v4/integrations')))
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429])
+    const limited = burst.find((r) => r.status === 429)!
+    expectError(limited, 429, 'request', 'rate_limit_exceeded')
+    expect(limited.headers.get('retry-after')).toBe('2')
+    const log = emu.requests()
+    expect(log).toHaveLength(5)
+    expect(log.filter((r) => r.status === 429)).toEqual([
+      expect.objectContaining({ fault: 'rate-limit', retryAfter: 2, answeredAt: expect.stringMatching(ISO) }),
+      expect.objectContaining({ fault: 'rate-limit', retryAfter: 2, answeredAt: expect.stringMatching(ISO) })
+    ])
+    expect(log.filter((r) => r.status === 200).every((r) => r.retryAfter === null)).toBe(true)
+  })
+
+  it('rate limit: counts a sliding second of accepted requests; refused ones do not count', async () => {
+    emu.configure({ rateLimit: 2 })
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
+    for (let i = 0; i < 3; i++) {
+      const res = await call('GET', '/v4/integrations')
+      expect(res.status).toBe(429)
+      expect(res.headers.get('retry-after')).toBe('1')
+    }
+    // The second accepted request was admitted before it was answered; a second after that, both are out.
+    await sleep(Date.parse(emu.requests()[1].answeredAt!) + 1010 - Date.now())
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
+  })
+
+  it('rate limit: a refused request leaves injected faults and the store alone', async () => {
+    emu.configure({ rateLimit: 1 })
+    emu.inject({ kind: 'server-error', match: { method: 'POST' } })
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
+    expect((await create()).status).toBe(429)
+    expect(emu.records()).toEqual([])
+    emu.configure({ rateLimit: null })
+    expect((await create()).status).toBe(500)
+    expect((await create()).status).toBe(201)
+  })
+
+  it('settings over HTTP; reset() puts back the start settings', async () => {
+    const changed = await control('settings', { rateLimit: 1, latencyMs: 5 })
+    expect(changed.status).toBe(200)
+    expect(changed.json).toEqual({ latencyMs: 5, rateLimit: 1, retryAfter: 1 })
+    expect((await control('settings', {})).json).toEqual(changed.json)
+    await call('GET', '/v4/integrations')
+    expect((await call('GET', '/v4/integrations')).status).toBe(429)
+    emu.reset()
+    expect((await control('settings', {})).json).toEqual({ latencyMs: 0, rateLimit: null, retryAfter: 1 })
+    expect((await call('GET', '/v4/integrations')).status).toBe(200)
+  })
+
+  it('refuses bad settings, and options start() no longer has', async () => {
+    for (const [body, message] of [
+      [{ rateLimit: 0 }, 'rateLimit must be an integer >= 1'],
+      [{ latencyMs: -5 }, 'latencyMs must be an integer between 0 and 60000'],
+      [{ retryAfter: 1.5 }, 'retryAfter must be a whole number of seconds'],
+      [{ burst: 3 }, 'unknown setting "burst"']
+    ] as const) {
+      const res = await control('settings', body)
+      expectError(res, 422, 'request', 'invalid_data')
+      expect(res.json.error.message).toContain(`invalid settings: ${message}`)
+    }
+    await expect(start({ port: 0, keys: ['sk_x'] } as never)).rejects.toThrow('unknown setting "keys"')
+    await expect(start({ port: 0, rateLimit: 0 })).rejects.toThrow(TypeError)
   })
 })
 
@@ -1115,14 +1263,57 @@ describe('cli', () => {
         )
       expect(match).not.toBeNull()
       const base = match![1]
-      expect((await call('POST', '/v4/integrations', { body: amplitude }, base)).status).toBe(201)
+      const created = await call('POST', '/v4/integrations', { body: amplitude }, base)
+      expect(created.status).toBe(201)
       expect((await call('GET', '/v4/integrations', { key: PRODUCTION }, base)).json.data).toEqual([])
       expect((await call('GET', '/v4/integrations', { key: 'test_sk_other' }, base)).status).toBe(401)
+
+      // A test that runs the emulator as a process drives scenarios over HTTP.
+      const scenario = { kind: 'deliver' }
+      expect((await call('POST', '/__emulator/scenarios', { key: null, body: scenario }, base)).status).toBe(
+        201
+      )
+      const { id } = created.json as Rec
+      const on = await call('POST', `/v4/integrations/${id}/status`, { body: { status: 1 } }, base)
+      expect(on.json).toMatchObject({ active: 1, last_delivery_at: (on.json as Rec).updated_at })
     } finally {
       child.kill('SIGTERM')
     }
     const [code] = (await once(child, 'exit')) as [number | null]
     expect(code).toBe(0)
+  })
+
+  it('takes latency and a rate limit as flags', async () => {
+    const child = spawn(process.execPath, [
+      cli,
+      '--port',
+      '0',
+      '--latency-ms',
+      '100',
+      '--rate-limit',
+      '2',
+      '--retry-after',
+      '3'
+    ])
+    try {
+      const line = await firstLine(child)
+      expect(line).toMatch(
+        /\(keys: sk_emulator, test_sk_emulator; latency 100 ms; rate limit 2\/s, Retry-After 3 s\)$/
+      )
+      const base = /(http:\/\/\S+)\/v4/.exec(line)![1]
+      const began = Date.now()
+      const burst = await Promise.all(
+        Array.from({ length: 3 }, () => call('GET', '/v4/integrations', {}, base))
+      )
+      expect(Date.now() - began).toBeGreaterThanOrEqual(95)
+      expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 429])
+      expect(burst.find((r) => r.status === 429)!.headers.get('retry-after')).toBe('3')
+      const log = await call('GET', '/__emulator/requests', { key: null }, base)
+      expect(log.json.data).toHaveLength(3)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(((await once(child, 'exit')) as [number | null])[0]).toBe(0)
   })
 
   it('stops on SIGINT, and rejects a bad port or an unknown flag', async () => {
@@ -1134,13 +1325,19 @@ describe('cli', () => {
     }
     expect(((await once(child, 'exit')) as [number | null])[0]).toBe(0)
 
-    for (const args of [
+    const badFlags = [
       ['--port', 'eighty'],
-      ['--key', 'sk_x']
-    ]) {
-      const bad = spawn(process.execPath, [cli, ...args])
-      expect(((await once(bad, 'exit')) as [number | null])[0]).toBe(2)
-    }
+      ['--key', 'sk_x'],
+      ['--rate-limit', '0'],
+      ['--latency-ms', '5ms']
+    ]
+    const codes = await Promise.all(
+      badFlags.map(async (args) => {
+        const bad = spawn(process.execPath, [cli, ...args])
+        return ((await once(bad, 'exit')) as [number | null])[0]
+      })
+    )
+    expect(codes).toEqual([2, 2, 2, 2])
   })
 })
 

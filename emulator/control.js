@@ -12,15 +12,17 @@ import { ENVS } from './store.js'
 /** @typedef {import('./log.js').LoggedRequest} LoggedRequest */
 /** @typedef {import('./delivery.js').Scenario} Scenario */
 /** @typedef {import('./delivery.js').ScenarioSpec} ScenarioSpec */
+/** @typedef {import('./traffic.js').Settings} Settings */
 /**
  * The same operations the in-process handle offers.
  * @typedef {object} Controls
  * @property {(spec: FaultSpec) => Fault} inject
  * @property {() => LoggedRequest[]} requests
  * @property {(env?: Env) => AdminRecord[]} records
- * @property {(input: unknown) => AdminRecord} seed
+ * @property {(input: unknown) => AdminRecord | AdminRecord[]} seed
  * @property {(spec: ScenarioSpec) => Scenario} scenario
  * @property {(input: unknown) => AdminRecord} setDelivery
+ * @property {(changes: unknown) => Settings} configure
  * @property {() => void} reset
  */
 /**
@@ -77,6 +79,9 @@ export function handleControl(controls, req) {
     },
     '/__emulator/delivery': {
       POST: () => withBody(req, (body) => jsonReply(200, controls.setDelivery(body)))
+    },
+    '/__emulator/settings': {
+      POST: () => withBody(req, (body) => jsonReply(200, controls.configure(body)))
     },
     '/__emulator/reset': {
       POST: () => {

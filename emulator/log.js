@@ -8,8 +8,10 @@
  * @property {Record<string, string | string[]>} headers names lower-cased
  * @property {unknown} body parsed JSON, else the raw text, else null when empty
  * @property {number | null} status null when the connection was dropped instead of answered
- * @property {string | null} fault the fault kind applied, if any
+ * @property {string | null} fault the fault kind applied, `rate-limit` also when the rate limit refused it
  * @property {string} at ISO time of arrival
+ * @property {string | null} answeredAt ISO time the answer was sent (null when dropped)
+ * @property {number | null} retryAfter the Retry-After seconds sent with the answer, if any
  */
 
 export class RequestLog {
@@ -35,7 +37,9 @@ export class RequestLog {
       body: parseBody(req.rawBody),
       status: null,
       fault: null,
-      at: req.at
+      at: req.at,
+      answeredAt: null,
+      retryAfter: null
     }
     this.#entries.push(entry)
     return entry

@@ -5,10 +5,11 @@ import { URLSearchParams } from 'node:url'
 import { handleApi } from './api.js'
 import { FieldsError, handleControl } from './control.js'
 import { DeliveryWorker } from './delivery.js'
-import { errorReply, payloadTooLarge } from './errors.js'
+import { errorReply, payloadTooLarge, rateLimited } from './errors.js'
 import { FaultQueue, faultReply } from './faults.js'
 import { RequestLog } from './log.js'
 import { Store, adminRecord } from './store.js'
+import { DEFAULT_SETTINGS, RateLimiter, checkSettings } from './traffic.js'
 import { checkDelivery, checkSeed } from './validation.js'
 
 /** @typedef {import('./reply.js').Reply} Reply */
@@ -18,6 +19,7 @@ import { checkDelivery, checkSeed } from './validation.js'
 /** @typedef {import('./faults.js').FaultSpec} FaultSpec */
 /** @typedef {import('./log.js').LoggedRequest} LoggedRequest */
 /** @typedef {import('./api.js').ApiContext} ApiContext */
+/** @typedef {import('./traffic.js').Settings} Settings */
 /** @typedef {import('./delivery.js').Scenario} Scenario */
 /** @typedef {import('./delivery.js').ScenarioSpec} ScenarioSpec */
 /**
@@ -44,6 +46,9 @@ import { checkDelivery, checkSeed } from './validation.js'
 /**
  * @typedef {object} StartOptions
  * @property {number} [port] 0 picks a free port
+ * @property {number} [latencyMs] added to every API request (default 0)
+ * @property {number | null} [rateLimit] API requests per second before 429 (default null: no limit)
+ * @property {number} [retryAfter] Retry-After seconds of the rate limit's 429 (default 1)
  */
 /**
  * @typedef {object} Emulator
@@ -54,10 +59,11 @@ import { checkDelivery, checkSeed } from './validation.js'
  * @property {(fault: FaultSpec) => Fault} inject
  * @property {() => LoggedRequest[]} requests
  * @property {(env?: Env) => AdminRecord[]} records
- * @property {(record: SeedInput) => AdminRecord} seed
+ * @property {{ (record: SeedInput): AdminRecord, (records: SeedInput[]): AdminRecord[] }} seed
  * @property {(spec: ScenarioSpec) => Scenario} scenario makes matching active records deliver or fail over time
  * @property {(input: DeliveryInput) => AdminRecord} setDelivery sets a record's delivery fields directly
- * @property {() => void} reset
+ * @property {(changes: Partial<Settings>) => Settings} configure changes traffic settings until reset()
+ * @property {() => void} reset also puts the settings back to start()'s
  */
 
 const HOST = '127.0.0.1'
@@ -68,7 +74,9 @@ const MAX_BODY = 1024 * 1024
  * @returns {Promise<Emulator>}
  */
 export async function start(options = {}) {
-  const { port = 0 } = options
+  const { port = 0, ...traffic } = options
+  const initialSettings = checkSettings(traffic, DEFAULT_SETTINGS)
+  let settings = initialSettings
 
   /** @type {ApiContext} */
   const api = { store: new Store(), worker: new DeliveryWorker() }
@@ -79,6 +87,7 @@ export async function start(options = {}) {
   }
   const faults = new FaultQueue()
   const log = new RequestLog()
+  const limiter = new RateLimiter()
   const waits = new Waits()
 
   const controls = {
@@ -87,11 +96,19 @@ export async function start(options = {}) {
     requests: () => log.entries(),
     /** @param {Env} [env] */
     records: (env) => api.store.all(env).map(shown),
-    /** @param {unknown} input */
+    /**
+     * A list is checked whole before anything is inserted, so a bad entry leaves the store as it was.
+     * @param {unknown} input
+     */
     seed: (input) => {
-      const checked = checkSeed(input)
-      if (!checked.ok) throw new FieldsError('seed', checked.details)
-      return shown(api.store.insert(checked.value))
+      const list = Array.isArray(input) ? input : [input]
+      const checked = list.map(checkSeed)
+      const details = checked.flatMap((c, i) =>
+        c.ok ? [] : c.details.map((d) => (Array.isArray(input) ? { ...d, field: `[${i}].${d.field}` } : d))
+      )
+      if (details.length > 0) throw new FieldsError('seed', details)
+      const records = checked.flatMap((c) => (c.ok ? [shown(api.store.insert(c.value))] : []))
+      return Array.isArray(input) ? records : records[0]
     },
     /** @param {ScenarioSpec} spec */
     scenario: (spec) => api.worker.add(spec),
@@ -105,11 +122,18 @@ export async function start(options = {}) {
       api.store.setDelivery(record, checked.value.fields)
       return shown(record)
     },
+    /** @param {unknown} changes */
+    configure: (changes) => {
+      settings = checkSettings(changes, settings)
+      return { ...settings }
+    },
     reset: () => {
       api.store.reset()
       api.worker.clear()
       faults.clear()
       log.clear()
+      limiter.clear()
+      settings = initialSettings
     }
   }
 
@@ -140,8 +164,15 @@ export async function start(options = {}) {
     }
 
     const entry = log.add({ method, path, headers: req.headers, rawBody: body.raw, at })
-    const fault = faults.take(method, path)
-    entry.fault = fault?.kind ?? null
+    const limited = !limiter.admit(settings.rateLimit)
+    const fault = limited ? undefined : faults.take(method, path)
+    entry.fault = limited ? 'rate-limit' : (fault?.kind ?? null)
+    const { latencyMs, retryAfter } = settings
+    if (latencyMs > 0 && !(await waits.sleep(latencyMs))) return
+    if (limited) {
+      answer(entry, res, rateLimited(retryAfter))
+      return
+    }
     if (fault?.kind === 'drop-before') {
       req.socket.destroy()
       return
@@ -158,8 +189,7 @@ export async function start(options = {}) {
       req.socket.destroy()
       return
     }
-    entry.status = reply.status
-    send(res, reply)
+    answer(entry, res, reply)
   }
 
   await new Promise((resolve, reject) => {
@@ -190,7 +220,8 @@ export async function start(options = {}) {
     inject: controls.inject,
     requests: controls.requests,
     records: controls.records,
-    seed: (record) => controls.seed(record),
+    seed: /** @type {Emulator['seed']} */ (controls.seed),
+    configure: controls.configure,
     scenario: controls.scenario,
     setDelivery: (input) => controls.setDelivery(input),
     reset: controls.reset
@@ -251,6 +282,20 @@ function readBody(req) {
       if (!req.complete) resolve(null)
     })
   })
+}
+
+/**
+ * Sends the reply and notes in the log entry what was answered, and when.
+ * @param {LoggedRequest} entry
+ * @param {import('node:http').ServerResponse} res
+ * @param {Reply} reply
+ */
+function answer(entry, res, reply) {
+  entry.status = reply.status
+  entry.answeredAt = new Date().toISOString()
+  const retryAfter = reply.headers['retry-after']
+  entry.retryAfter = retryAfter === undefined ? null : Number(retryAfter)
+  send(res, reply)
 }
 
 /**
