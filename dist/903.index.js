@@ -133,7 +133,7 @@ async function throughProxy(proxy, request, signal) {
             createConnection: () => target.protocol === 'https:'
                 ? node_tls__WEBPACK_IMPORTED_MODULE_2___default().connect({ socket, servername: (0,node_net__WEBPACK_IMPORTED_MODULE_3__.isIP)(host) === 0 ? host : undefined })
                 : socket
-        }, (incoming) => (0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .readAnswer */ .JN)(incoming).then(resolve, failed));
+        }, (incoming) => void (0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .readAnswer */ .JN)(incoming).then(resolve, failed));
         outgoing.on('error', failed);
         outgoing.end(request.body);
     });

@@ -10,7 +10,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const NCC = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
 /** Each action's entry point and the folder its bundle goes to (the one its action.yml's `runs.main` names). */
-export const ENTRIES = [{ entry: 'src/index.ts', out: 'dist' }]
+export const ENTRIES = [
+  { entry: 'src/index.ts', out: 'dist' },
+  { entry: 'src/manifest.ts', out: 'dist/manifest' }
+]
 
 /** The flags of the committed bundles: every dependency's licence in one file, minified. */
 export const RELEASE_FLAGS = ['--license', 'licenses.txt', '--minify']

@@ -3,15 +3,24 @@
 // @ts-check
 import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-/** @type {{ inputs: Record<string, { default?: string }> }} */
-const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+/**
+ * An action's contract: its inputs with their defaults, and the bundle its `runs.main` names.
+ * @param {string} [dir] the folder of the action.yml, relative to the repository (`manifest`), the top level by default
+ * @returns {{ inputs: Record<string, { default?: string }>, main: string }}
+ */
+export function actionAt(dir = '.') {
+  const folder = join(ROOT, dir)
+  const action = parse(readFileSync(join(folder, 'action.yml'), 'utf8'))
+  return { inputs: action.inputs, main: join(folder, action.runs.main) }
+}
+const ACTION = actionAt()
 
 /**
  * @typedef {object} ActionResult
@@ -34,16 +43,17 @@ export function inputVariable(name) {
 /**
  * Inputs as the runner passes them: the step's `with:` values, and every input left out at its default.
  * @param {Record<string, string>} withValues
+ * @param {{ inputs: Record<string, { default?: string }> }} [action]
  */
-export function runnerInputs(withValues) {
+export function runnerInputs(withValues, action = ACTION) {
   /** @type {Record<string, string>} */
   const env = {}
-  for (const [name, spec] of Object.entries(ACTION.inputs)) {
+  for (const [name, spec] of Object.entries(action.inputs)) {
     const value = withValues[name] ?? spec.default
     if (value !== undefined) env[inputVariable(name)] = String(value)
   }
   for (const name of Object.keys(withValues)) {
-    if (!(name in ACTION.inputs)) throw new Error(`action.yml has no input named ${name}`)
+    if (!(name in action.inputs)) throw new Error(`action.yml has no input named ${name}`)
   }
   return env
 }
@@ -63,8 +73,11 @@ export function parseOutputs(text) {
  * Spawns `node dist/index.js` (or another build of the action, `script`) and resolves with its exit code, stdout,
  * stderr, outputs and job summary. `run` sets GITHUB_RUN_ID/GITHUB_RUN_ATTEMPT (a re-run keeps the id and bumps
  * the attempt).
+ * `action` picks another action of the repository (`manifest`): its inputs' defaults and its bundle; `files`
+ * are written into the workspace first (the manifest file, an event payload).
  * @param {{ inputs: Record<string, string>, run?: { id: string, attempt: string },
- *   env?: Record<string, string | undefined>, node?: string, script?: string }} options
+ *   env?: Record<string, string | undefined>, node?: string, script?: string, action?: string,
+ *   files?: Record<string, string> }} options
  * @returns {Promise<ActionResult>}
  */
 export function runAction({
@@ -72,9 +85,15 @@ export function runAction({
   run = { id: '1001', attempt: '1' },
   env = {},
   node = process.execPath,
-  script = join(ROOT, 'dist', 'index.js')
+  action = '.',
+  script = actionAt(action).main,
+  files = {}
 }) {
   const dir = mkdtempSync(join(tmpdir(), 'qia-run-'))
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true })
+    writeFileSync(join(dir, name), text)
+  }
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary.md')
   writeFileSync(outputFile, '')
@@ -107,7 +126,7 @@ export function runAction({
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    ...runnerInputs(inputs),
+    ...runnerInputs(inputs, actionAt(action)),
     ...env
   }
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name]

@@ -108,7 +108,7 @@ export async function apply(
   session: Session,
   options: { concurrency: number; keyFor: (wanted: Wanted) => string }
 ): Promise<Result[]> {
-  const results: Result[] = new Array(decisions.length)
+  const results = new Array<Result>(decisions.length)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < decisions.length) {
@@ -131,4 +131,15 @@ export async function apply(
     Array.from({ length: Math.max(1, Math.min(options.concurrency, decisions.length)) }, worker)
   )
   return results
+}
+
+/** The results of a read-only mode (plan, check): nothing carried out, conflicts failed, records as found. */
+export function preview(decisions: Decision[]): Result[] {
+  return decisions.map((decision) => ({
+    decision,
+    record: decision.action === 'conflict' ? undefined : decision.record,
+    created: false,
+    done: decision.action === 'conflict' ? 'conflict' : 'planned',
+    error: decision.action === 'conflict' ? new ConflictError(decision.reason ?? 'conflict') : undefined
+  }))
 }

@@ -41,7 +41,7 @@ export function readInputs(getInput: (name: string) => string): RawInputs {
 const codePoints = (s: string): number => [...s].length
 const printableAscii = /^[\x21-\x7e]+$/
 
-const boolean = (name: string) =>
+export const booleanInput = (name: string) =>
   z.string().transform((value, ctx) => {
     const lower = value.toLowerCase()
     if (lower === 'true' || lower === 'false') return lower === 'true'
@@ -201,13 +201,13 @@ export const settingsSchema = z
     provider,
     store,
     'secret-key': secretKey,
-    activate: boolean('activate'),
+    activate: booleanInput('activate'),
     'if-exists': ifExists,
     'idempotency-key': idempotencyKey,
     'api-url': apiUrl,
     'max-attempts': integerIn('max-attempts', 1, 10),
     'timeout-seconds': integerIn('timeout-seconds', 1, 300, ' seconds'),
-    'dry-run': boolean('dry-run'),
+    'dry-run': booleanInput('dry-run'),
     require: requirement,
     'wait-seconds': integerIn('wait-seconds', 0, 3600, ' seconds')
   })
@@ -245,13 +245,17 @@ export function parseSettings(raw: RawInputs): { settings: Settings; warnings: s
         ' Sending it anyway: Qonversion adds providers over time.'
     )
   }
-  if (!/^(test_)?sk_/.test(settings.secretKey)) {
-    warnings.push(
-      'Input `secret-key` does not start with `sk_` or `test_sk_`. API v4 needs the Secret Key from ' +
-        'Project settings; the older public Project Key is refused with 401.'
-    )
-  }
+  warnings.push(...secretKeyWarnings(settings.secretKey))
   return { settings, warnings }
+}
+
+/** A key that is not a v4 Secret Key is sent anyway (the API decides), with a warning that says what 401 will mean. */
+export function secretKeyWarnings(secretKey: string): string[] {
+  if (/^(test_)?sk_/.test(secretKey)) return []
+  return [
+    'Input `secret-key` does not start with `sk_` or `test_sk_`. API v4 needs the Secret Key from ' +
+      'Project settings; the older public Project Key is refused with 401.'
+  ]
 }
 
 /** `sandbox` for a `test_sk_` key: the key picks the environment whose data the request reaches. */

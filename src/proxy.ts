@@ -151,7 +151,7 @@ async function throughProxy(
             ? tls.connect({ socket, servername: isIP(host) === 0 ? host : undefined })
             : socket
       },
-      (incoming) => readAnswer(incoming).then(resolve, failed)
+      (incoming) => void readAnswer(incoming).then(resolve, failed)
     )
     outgoing.on('error', failed)
     outgoing.end(request.body)

@@ -82,7 +82,7 @@ export const direct: Transport = (request, signal) =>
     const outgoing = send(
       url,
       { method: request.method, headers: outgoingHeaders(request), signal },
-      (incoming) => readAnswer(incoming).then(resolve, reject)
+      (incoming) => void readAnswer(incoming).then(resolve, reject)
     )
     outgoing.on('error', reject)
     outgoing.end(request.body)

@@ -44,7 +44,10 @@ export const apiErrorBodySchema = z.object({
     type: text(50).optional(),
     code: text(100).optional(),
     message: text(1000).optional(),
-    details: z.array(z.object({ field: text(100).optional(), message: text(500).optional() })).max(50).optional()
+    details: z
+      .array(z.object({ field: text(100).optional(), message: text(500).optional() }))
+      .max(50)
+      .optional()
   })
 })
 
@@ -63,7 +66,8 @@ export function collectCatalogEntries(body: unknown): CatalogEntry[] {
     const item = node as Record<string, unknown>
     if (typeof item.slug === 'string') {
       const stores = item.allowedStores
-      const title = typeof item.title === 'string' ? item.title : typeof item.name === 'string' ? item.name : undefined
+      const title =
+        typeof item.title === 'string' ? item.title : typeof item.name === 'string' ? item.name : undefined
       entries.push({
         slug: neutralise(item.slug, 100),
         title: title === undefined ? undefined : neutralise(title, 200),

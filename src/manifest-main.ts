@@ -1,0 +1,181 @@
+// The manifest action from start to end — inputs, file, plan, apply or check, gate, report — and the one place
+// that fails its step. The same planner, executor and gate as the single step, for every entry of the file.
+import { readFileSync } from 'node:fs'
+import * as core from '@actions/core'
+import { apply, preview, type Result } from './apply.js'
+import { readManifest } from './config/manifest-file.js'
+import { parseManifestInputs, readManifestInputs, type ManifestConfig } from './config/manifest-inputs.js'
+import { ExpectedFailure } from './errors.js'
+import { gate } from './gate.js'
+import { deriveIdempotencyKey, keyWarnings, runIdentity } from './idempotency.js'
+import { environmentOf } from './inputs.js'
+import {
+  changesOf,
+  commentBody,
+  headingOf,
+  planRows,
+  planTable,
+  writeManifestOutputs,
+  writeManifestSummary
+} from './manifest-report.js'
+import { WRITES, plan, type Wanted } from './plan.js'
+import { upsertComment } from './pr-comment.js'
+import { redactingLog, type RedactingLog } from './report.js'
+import { Session, connect, type RunOptions } from './session.js'
+import { ACTION_NAME } from './version.js'
+
+const NAME = `${ACTION_NAME}/manifest`
+
+/** The pull request this run is for, from the event payload the runner writes; undefined outside one. */
+function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH) return undefined
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      pull_request?: { number?: unknown }
+    }
+    const n = event.pull_request?.number
+    return typeof n === 'number' ? n : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function commentOnPullRequest(
+  config: ManifestConfig,
+  heading: string,
+  table: string,
+  log: RedactingLog
+) {
+  if (!config.commentOnPr) return
+  const issueNumber = pullRequestNumber(process.env)
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/')
+  if (!config.githubToken || issueNumber === undefined || !owner || !repo) {
+    log.info(
+      'Not commenting: the plan goes to the job summary only (no `github-token`, or not a pull request).'
+    )
+    return
+  }
+  try {
+    const footer =
+      'Posted by the manifest action; later runs update this comment. The job summary has the whole run.'
+    const posted = await upsertComment({
+      token: config.githubToken,
+      owner,
+      repo,
+      issueNumber,
+      body: commentBody(heading, table, footer),
+      apiUrl: process.env.GITHUB_API_URL
+    })
+    log.info(`Plan ${posted.action} as a comment: ${posted.url}`)
+  } catch (error) {
+    // The plan itself is done and in the summary: a comment refused (a fork's read-only token) is not a failed plan.
+    log.warning(`Could not comment on the pull request: ${(error as Error).message}`)
+  }
+}
+
+/** Every reason the step fails, one per entry. */
+function failuresOf(results: Result[], config: ManifestConfig): string[] {
+  const lines = results
+    .filter((r) => r.error)
+    .map(
+      (r) =>
+        `${r.decision.wanted?.source ?? 'unmanaged'} “${r.decision.wanted?.title ?? r.record?.title}”: ${r.error!.message}`
+    )
+  if (config.mode === 'check') {
+    const drifted = results.filter((r) => !r.error && WRITES.includes(r.decision.action))
+    for (const r of drifted) {
+      const who = r.decision.wanted
+        ? `${r.decision.wanted.source} “${r.decision.wanted.title}”`
+        : `unmanaged “${r.record?.title}”`
+      lines.push(`${who}: drift — \`apply\` would ${r.decision.action}${r.record ? ` ${r.record.id}` : ''}.`)
+    }
+  }
+  return lines
+}
+
+export async function runManifest(options: RunOptions = {}): Promise<void> {
+  const log = redactingLog()
+  let markdown: string | undefined
+  try {
+    const raw = readManifestInputs((name) => core.getInput(name))
+    if (raw['secret-key']) log.mask(raw['secret-key'])
+    const { config, warnings } = parseManifestInputs(raw)
+    warnings.forEach(log.warning)
+    const entries = readManifest(process.env.GITHUB_WORKSPACE ?? process.cwd(), config.file)
+    const wanted: Wanted[] = entries.map((e) => ({
+      title: e.title,
+      provider: e.provider,
+      store: e.store,
+      active: e.active,
+      source: `${config.file}:${e.line}`
+    }))
+
+    const run = runIdentity(process.env)
+    const environment = environmentOf(config.secretKey)
+    const keyFor = (w: Wanted): string =>
+      deriveIdempotencyKey(run, { provider: w.provider, store: w.store, title: w.title, environment }).key
+    if (config.mode === 'apply')
+      keyWarnings(run, deriveIdempotencyKey(run, { ...wanted[0], environment })).forEach(log.warning)
+
+    // plan and check can never write: the transport under the client refuses anything but GET.
+    const session = new Session(
+      connect(config, options, log, { readOnly: config.mode !== 'apply', backoff: { until: 0 } }),
+      log
+    )
+    const { records, catalog } = await session.project(wanted)
+    const decisions = plan(wanted, records, catalog, {
+      onMatch: 'manage',
+      prune: config.prune,
+      rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
+    })
+    for (const d of decisions) {
+      const title = d.wanted?.title ?? d.record?.title
+      log.info(
+        `${d.action.padEnd(8)} “${title}” (${d.wanted?.provider ?? d.record?.integration}, ${d.wanted?.store ?? d.record?.target_platform})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
+      )
+    }
+
+    const results =
+      config.mode === 'apply'
+        ? await apply(decisions, session, { concurrency: config.concurrency, keyFor })
+        : preview(decisions)
+    for (const r of results.filter((r) => config.mode === 'apply' && WRITES.includes(r.decision.action))) {
+      log.info(
+        `${r.decision.wanted?.title ?? r.record?.title}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
+      )
+    }
+    if (config.mode !== 'plan') {
+      const listed = results.filter((r) => r.decision.wanted)
+      await gate(listed, session, {
+        requirement: config.requirement,
+        waitSeconds: config.mode === 'apply' ? config.waitSeconds : 0,
+        sleep: session.api.policy.sleep,
+        now: session.api.policy.now
+      })
+    }
+
+    const rows = planRows(results, config.mode)
+    const changes = changesOf(results, config.mode)
+    const drift = results.some((r) => WRITES.includes(r.decision.action))
+    const failures = failuresOf(results, config)
+    const heading = headingOf(config.mode, changes, failures.length > 0)
+    const table = planTable(rows)
+    markdown = `${heading}\n\n${table}\n\nHTTP attempts: ${session.attempts}.`
+    writeManifestOutputs(rows, changes, drift)
+    await commentOnPullRequest(config, heading, table, log)
+    if (failures.length > 0) {
+      throw new ExpectedFailure(
+        `${failures.length} integration(s) need attention:\n${failures.map((f) => `  - ${f.replace(/\n/g, '\n    ')}`).join('\n')}`
+      )
+    }
+  } catch (error) {
+    if (!(error instanceof ExpectedFailure))
+      log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    const message = log.redact(error instanceof Error ? error.message : String(error))
+    markdown ??= `### Qonversion integrations — failed`
+    await writeManifestSummary(markdown, message)
+    core.setFailed(log.redact(`${NAME}: ${message}`))
+    return
+  }
+  await writeManifestSummary(markdown)
+}

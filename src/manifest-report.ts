@@ -1,0 +1,119 @@
+// The manifest's plan as data and as a table: one builder for the outputs, the job summary and the PR comment.
+import * as core from '@actions/core'
+import type { Result } from './apply.js'
+import { healthOf } from './health.js'
+import { WRITES } from './plan.js'
+import { fitComment } from './pr-comment.js'
+
+export interface PlanRow {
+  title: string
+  provider: string
+  store: string
+  action: string
+  id: string
+  health: string
+  /** `file.yml:3` for a listed entry; `unmanaged` for a record the file does not list. */
+  source: string
+  /** apply only: what happened. */
+  result?: string
+  error?: string
+}
+
+export function planRows(results: Result[], mode: 'plan' | 'apply' | 'check'): PlanRow[] {
+  return results.map(({ decision, record, done, error }) => {
+    const current = record ?? decision.record
+    return {
+      title: decision.wanted?.title ?? current?.title ?? '',
+      provider: decision.wanted?.provider ?? current?.integration ?? '',
+      store: decision.wanted?.store ?? current?.target_platform ?? '',
+      action: decision.action,
+      id: current?.id ?? '',
+      health: current ? healthOf(current) : '',
+      source: decision.wanted?.source ?? 'unmanaged',
+      ...(mode === 'apply' ? { result: done } : {}),
+      ...(error ? { error: error.message } : {})
+    }
+  })
+}
+
+/** Changes planned (plan, check) or carried out without error (apply). */
+export function changesOf(results: Result[], mode: 'plan' | 'apply' | 'check'): number {
+  return results.filter((r) => WRITES.includes(r.decision.action) && (mode !== 'apply' || !r.error)).length
+}
+
+/** Markdown cell text: no pipe or line break can break the table, no HTML can render. */
+const cell = (text: string): string =>
+  text
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+    .replace(/\|/g, '\\|')
+    .replace(/\s+/g, ' ')
+
+export function planTable(rows: PlanRow[]): string {
+  const withResult = rows.some((r) => r.result !== undefined)
+  const header = [
+    'Entry',
+    'Provider',
+    'Store',
+    'Action',
+    'Current id',
+    'Health',
+    ...(withResult ? ['Result'] : [])
+  ]
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`]
+  for (const r of rows) {
+    const entry = `${cell(r.title)} <sub>${cell(r.source)}</sub>`
+    const action = r.action === 'conflict' ? '**conflict**' : r.action
+    const cells = [
+      entry,
+      `\`${cell(r.provider)}\``,
+      cell(r.store),
+      action,
+      r.id ? `\`${r.id}\`` : '—',
+      r.health || '—'
+    ]
+    if (withResult) cells.push(cell(r.error ? `${r.result}: ${r.error}` : (r.result ?? '')))
+    lines.push(`| ${cells.join(' | ')} |`)
+  }
+  return lines.join('\n')
+}
+
+export function headingOf(mode: string, changes: number, failed: boolean): string {
+  const what = mode === 'apply' ? `${changes} change(s) made` : `${changes} change(s) planned`
+  return `### Qonversion integrations — ${mode}: ${what}${failed ? ' — failed' : ''}`
+}
+
+export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: boolean): void {
+  core.setOutput(
+    'plan',
+    JSON.stringify(
+      rows.map((r) => ({
+        title: r.title,
+        provider: r.provider,
+        store: r.store,
+        action: r.action,
+        id: r.id,
+        health: r.health,
+        source: r.source,
+        ...(r.result !== undefined ? { result: r.result } : {}),
+        ...(r.error ? { error: r.error } : {})
+      }))
+    )
+  )
+  core.setOutput('changes', String(changes))
+  core.setOutput('drift', String(drift))
+  const ids: Record<string, string> = {}
+  for (const r of rows) if (r.source !== 'unmanaged' && r.id) ids[`${r.title} (${r.store})`] = r.id
+  core.setOutput('integrations', JSON.stringify(ids))
+}
+
+export async function writeManifestSummary(markdown: string, error?: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const summary = core.summary.addRaw(markdown, true)
+  if (error) summary.addCodeBlock(error)
+  await summary.write()
+}
+
+/** The PR comment body: the same heading and table, fitted under GitHub's limit. */
+export function commentBody(heading: string, table: string, footer?: string): string {
+  return fitComment({ heading, table, footer })
+}
