@@ -1,4 +1,4 @@
-// `npm run emulator -- --port N [--latency-ms N] [--rate-limit N] [--retry-after S]`: runs the emulator in the foreground until SIGINT/SIGTERM.
+// `npm run emulator -- --port N …`: runs the emulator in the foreground until SIGINT/SIGTERM (flags: --help).
 // @ts-check
 import { parseArgs } from 'node:util'
 import { KEYS } from './api.js'

@@ -1,5 +1,4 @@
-// Qonversion's delivery worker, played by scenarios: an activated record starts delivering, or fails and is
-// suspended, some time after activation. Worked out lazily whenever a record is read, so no timers run.
+// Qonversion's delivery worker, played by scenarios that change an active record's health as time passes.
 // @ts-check
 
 /** @typedef {import('./store.js').StoredRecord} StoredRecord */
@@ -33,6 +32,7 @@ const MATCH_KEYS = ['id', 'title', 'integration', 'target_platform']
 const FAIL_ONLY = ['everyMs', 'suspendAfterErrors', 'message']
 const MAX_MS = 24 * 60 * 60 * 1000
 
+/** Worked out lazily whenever a record is read, so no timers run and repeated reads see the change. */
 export class DeliveryWorker {
   /** @type {Scenario[]} */
   #scenarios = []

@@ -22,9 +22,9 @@ import { rawReply } from './reply.js'
  * @property {{ method: string | null, path: string | null }} match
  * @property {FaultKind} kind
  * @property {number} count remaining matching requests
- * @property {number} retryAfter
- * @property {number} status
- * @property {number} delayMs
+ * @property {number} [retryAfter] rate-limit only
+ * @property {number} [status] server-error only
+ * @property {number} [delayMs] delay only
  */
 
 export const FAULT_KINDS = /** @type {const} */ ([
@@ -85,9 +85,14 @@ export class FaultQueue {
 export function faultReply(fault) {
   switch (fault.kind) {
     case 'rate-limit':
-      return rateLimited(fault.retryAfter)
+      return rateLimited(/** @type {number} */ (fault.retryAfter))
     case 'server-error':
-      return errorReply(fault.status, 'internal', 'internal_error', 'Internal server error')
+      return errorReply(
+        /** @type {number} */ (fault.status),
+        'internal',
+        'internal_error',
+        'Internal server error'
+      )
     case 'html-502': {
       const page = `<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
       return rawReply(502, 'text/html', page, { server: 'nginx' })
@@ -151,8 +156,8 @@ function normalize(spec, id) {
     match: { method: match.method?.toUpperCase() ?? null, path: match.path ?? null },
     kind,
     count,
-    retryAfter,
-    status,
-    delayMs
+    ...(kind === 'rate-limit' ? { retryAfter } : {}),
+    ...(kind === 'server-error' ? { status } : {}),
+    ...(kind === 'delay' ? { delayMs } : {})
   }
 }

@@ -1,4 +1,4 @@
-// The HTTP layer: reads each request, applies faults, logs it, and hands out the in-process control handle.
+// The HTTP layer: reads and logs each request, applies rate limit, latency and faults, and hands out the controls.
 // @ts-check
 import { createServer } from 'node:http'
 import { URLSearchParams } from 'node:url'
@@ -178,7 +178,7 @@ export async function start(options = {}) {
       return
     }
     // A real server keeps working on a slow request after the client gives up, so the wait is not cut short.
-    if (fault?.kind === 'delay' && !(await waits.sleep(fault.delayMs))) return
+    if (fault?.kind === 'delay' && !(await waits.sleep(/** @type {number} */ (fault.delayMs)))) return
 
     const reply =
       (fault && faultReply(fault)) ??
