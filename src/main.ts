@@ -133,7 +133,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       })
       writeOutputs(result, key)
       const found = result.decision.record
-      if (found && result.record && healthOf(found) === 'error') {
+      if (found && result.record && !result.error && healthOf(found) === 'error') {
         // `require: exists` lets it pass, but whoever reads the log should know it was suspended by Qonversion.
         const [, fields, advice] = belowRequirement(found, settings.requirement).split('\n')
         log.warning(`Integration ${found.id} was in the error state. ${fields} ${advice}`)
