@@ -108,7 +108,7 @@ describe('if-exists: reuse', () => {
     const result = await runAction({ ...baseInputs, 'if-exists': 'reuse' })
     expect(result.failed).toBe(true)
     expect(result.failure).toMatch(
-      /Found 2 integrations “Amplitude — iOS” \(amplitude, iOS\); the match must be unique:\n  - ONE: .*\n  - TWO: .*\nTwo runs racing/
+      /Found 2 integrations “Amplitude — iOS” \(amplitude, iOS\); the match must be unique:\n {2}- ONE: .*\n {2}- TWO: .*\nTwo runs racing/
     )
     expect(nock.pendingMocks()).toEqual([])
   })
