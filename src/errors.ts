@@ -1,7 +1,10 @@
 // Failure kinds the action can end with; each carries a message written for the person reading the log.
 
 /** The user's or the API's doing, not a bug: the message is the whole story, no stack trace needed. */
-export class ExpectedFailure extends Error {}
+export class ExpectedFailure extends Error {
+  /** HTTP attempts spent before this failure, for the job summary's count. */
+  attempts = 0
+}
 
 /** One or more inputs are unusable; nothing was sent. */
 export class InputError extends ExpectedFailure {

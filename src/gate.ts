@@ -65,7 +65,15 @@ export async function gate(results: Result[], session: Session, options: GateOpt
     if (remaining <= 0) break
     gap = nextGap(gap)
     await options.sleep(Math.min(gap, remaining))
-    const byId = new Map((await session.list()).map((r) => [r.id, r]))
+    let listed: IntegrationRecord[]
+    try {
+      listed = await session.list()
+    } catch (error) {
+      // A failed re-read ends the wait; each record keeps its outputs and the failure names it.
+      for (const result of pending) result.error = error as Error
+      return
+    }
+    const byId = new Map(listed.map((r) => [r.id, r]))
     for (const result of pending) {
       const fresh = byId.get(result.record!.id)
       if (fresh) result.record = fresh

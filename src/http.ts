@@ -207,12 +207,14 @@ export async function send(
       waitMs = retryAfter ?? backoffMs(attempt, policy.random)
     } else {
       if (last || !result.retryable) {
-        throw new NetworkError(
+        const failure = new NetworkError(
           result.retryable
             ? `no answer after ${attempt} attempt${attempt === 1 ? '' : 's'} (${label}): ${result.failure}.`
             : `${label}: ${result.failure}.`,
           result.hint
         )
+        failure.attempts = attempt
+        throw failure
       }
       reason = result.failure
       waitMs = backoffMs(attempt, policy.random)

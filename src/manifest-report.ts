@@ -102,7 +102,8 @@ export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: bo
   core.setOutput('changes', String(changes))
   core.setOutput('drift', String(drift))
   const ids: Record<string, string> = {}
-  for (const r of rows) if (r.source !== 'unmanaged' && r.id) ids[`${r.title} (${r.store})`] = r.id
+  for (const r of rows)
+    if (r.source !== 'unmanaged' && r.action !== 'conflict' && r.id) ids[`${r.title} (${r.store})`] = r.id
   core.setOutput('integrations', JSON.stringify(ids))
 }
 

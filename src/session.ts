@@ -2,7 +2,7 @@
 // at most once, however many places want it.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SNAPSHOT_CATALOG, type Catalog } from './catalog.js'
-import { UnexpectedResponseError } from './errors.js'
+import { ExpectedFailure, UnexpectedResponseError } from './errors.js'
 import type { SharedBackoff, Transport } from './http.js'
 import { needsCatalog } from './match.js'
 import type { Wanted } from './plan.js'
@@ -83,9 +83,15 @@ export class Session {
   ) {}
 
   private async ask<T>(call: Promise<Answer<T>>): Promise<T> {
-    const answer = await call
-    this.attempts += answer.attempts
-    return answer.value
+    try {
+      const answer = await call
+      this.attempts += answer.attempts
+      return answer.value
+    } catch (error) {
+      // Failed calls spent attempts too: the summary counts every one.
+      if (error instanceof ExpectedFailure) this.attempts += error.attempts
+      throw error
+    }
   }
 
   list(): Promise<IntegrationRecord[]> {
