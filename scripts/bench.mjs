@@ -8,6 +8,7 @@ import { delimiter, dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { start } from '../emulator/server.js'
+import { manifestApply } from './bench-manifest.mjs'
 import { nccBuild } from './bundle.mjs'
 import { ROOT, runAction, spawnTimed } from './run-action.mjs'
 
@@ -232,7 +233,7 @@ async function cleanInstall(ctx) {
 // Every measurement, in report order: each takes the context and returns its section and budgets. A new one (such
 // as a manifest apply with concurrency) is one more function here.
 /** @type {Array<(ctx: Context) => Promise<Section>>} */
-const MEASUREMENTS = [coldRun, bundleSize, rateLimited, cleanInstall]
+const MEASUREMENTS = [coldRun, bundleSize, rateLimited, manifestApply, cleanInstall]
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } })
 const runs = Number(values.runs)
