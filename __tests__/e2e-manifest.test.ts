@@ -1,0 +1,208 @@
+// End to end: the committed dist/manifest/index.js, spawned as the runner spawns it (manifest/action.yml's
+// defaults, the file in the workspace), against the local Qonversion emulator.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { runAction } from '../scripts/run-action.mjs'
+import { start } from '../emulator/server.js'
+
+/** E2E_NODE lets .ci/run repeat this file under Node 24, the runtime GitHub uses for `node24` actions. */
+const NODE = process.env.E2E_NODE ?? process.execPath
+const SANDBOX = 'test_sk_emulator'
+const FILE = '.github/qonversion-integrations.yml'
+
+type Emulator = Awaited<ReturnType<typeof start>>
+let emu: Emulator
+let runCounter = 7000
+
+/** A fresh workflow run id for each run, so keys never collide between tests. */
+const newRun = () => ({ id: String(++runCounter), attempt: '1' })
+
+const manifest = (mode: string, file: string, inputs: Record<string, string> = {}) =>
+  runAction({
+    action: 'manifest',
+    inputs: { mode, 'secret-key': SANDBOX, 'api-url': emu.apiUrl, ...inputs },
+    files: { [FILE]: file },
+    run: newRun(),
+    node: NODE
+  })
+
+const THREE = [
+  'integrations:',
+  '  - title: Amplitude — iOS', //   2
+  '    provider: amplitude',
+  '    store: iOS',
+  '  - title: AppsFlyer', //         5
+  '    provider: appsflyer',
+  '    store: Android',
+  '    active: false',
+  '  - title: Release webhook', //   9
+  '    provider: webhooks',
+  '    store: Stripe',
+  ''
+].join('\n')
+
+const live = () => emu.records('sandbox').filter((r) => !r.deleted)
+const planOf = (outputs: Record<string, string>) => JSON.parse(outputs.plan) as Record<string, string>[]
+const writes = () => emu.requests().filter((r) => r.method !== 'GET')
+
+beforeAll(async () => {
+  emu = await start({ port: 0 })
+})
+afterAll(async () => {
+  await emu.close()
+})
+beforeEach(() => emu.reset())
+
+describe(`dist/manifest/index.js on node ${NODE === process.execPath ? process.version : NODE}`, () => {
+  it('plan → apply → plan again → a record paused behind its back → check fails on the drift', async () => {
+    const plan = await manifest('plan', THREE)
+    expect(plan.code).toBe(0)
+    expect(planOf(plan.outputs).map((r) => [r.title, r.action])).toEqual([
+      ['Amplitude — iOS', 'create'],
+      ['AppsFlyer', 'create'],
+      ['Release webhook', 'create']
+    ])
+    expect(plan.outputs.drift).toBe('true')
+    expect(plan.outputs.changes).toBe('3')
+    expect(plan.summary).toContain(
+      `| AppsFlyer <sub>${FILE}:5</sub> | \`appsflyer\` | Android | create | — | — |`
+    )
+    expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v4/integrations'])
+
+    const apply = await manifest('apply', THREE)
+    expect(apply.code).toBe(0)
+    expect(apply.outputs.changes).toBe('3')
+    const stored = live()
+    expect(stored.map((r) => [r.title, r.slug, r.target_platform, r.active])).toEqual([
+      ['Amplitude — iOS', 'amplitude', 'iOS', 1],
+      ['AppsFlyer', 'appsflyer', 'Android', 0],
+      ['Release webhook', 'webhooks', 'Stripe', 1]
+    ])
+    const ids = Object.fromEntries(stored.map((r) => [`${r.title} (${r.target_platform})`, r.id]))
+    expect(JSON.parse(apply.outputs.integrations)).toEqual(ids)
+    const creates = writes().filter((r) => r.path === '/v4/integrations')
+    expect(creates).toHaveLength(3)
+    for (const create of creates) expect(create.headers['idempotency-key']).toMatch(/^qia-\d+-[0-9a-f]{32}$/)
+    expect(apply.summary).toContain('### Qonversion integrations — apply: 3 change(s) made')
+
+    const amplitude = stored[0]
+    const seen = emu.requests().length
+    const again = await manifest('plan', THREE)
+    expect(again.code).toBe(0)
+    expect(again.outputs.changes).toBe('0')
+    expect(again.outputs.drift).toBe('false')
+    expect(planOf(again.outputs).map((r) => r.action)).toEqual(['reuse', 'reuse', 'reuse'])
+    expect(again.summary).toContain('### Qonversion integrations — plan: 0 change(s) planned')
+
+    // Someone pauses it in the dashboard.
+    emu.setDelivery({ id: amplitude.id, active: 0 })
+    const check = await manifest('check', THREE)
+    expect(check.code).toBe(1)
+    expect(check.outputs.drift).toBe('true')
+    expect(check.stdout).toContain(
+      `::error::qonversion-integration-action/manifest: 1 integration(s) need attention:%0A  - ${FILE}:2 “Amplitude — iOS”: drift — \`apply\` would activate ${amplitude.id}.`
+    )
+    // plan again and check made reads only.
+    expect(
+      emu
+        .requests()
+        .slice(seen)
+        .map((r) => `${r.method} ${r.path}`)
+    ).toEqual(['GET /v4/integrations', 'GET /v4/integrations'])
+    expect(live().find((r) => r.id === amplitude.id)?.active).toBe(0)
+  })
+
+  it('apply, then apply again in a new run: the second creates nothing', async () => {
+    expect((await manifest('apply', THREE)).code).toBe(0)
+    const before = emu.requests().length
+    const again = await manifest('apply', THREE)
+    expect(again.code).toBe(0)
+    expect(again.outputs.changes).toBe('0')
+    expect(
+      emu
+        .requests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`)
+    ).toEqual(['GET /v4/integrations'])
+    expect(live()).toHaveLength(3)
+  })
+
+  it('a conflict fails the step, and apply still carries out the other entries', async () => {
+    const [other] = emu.seed([
+      { title: 'AppsFlyer', integration: 'adjust', target_platform: 'Android', active: 1 }
+    ])
+    const result = await manifest('apply', THREE)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `${FILE}:5 “AppsFlyer”: “AppsFlyer” (appsflyer, Android): the project has an integration with this title and store but another provider:`
+    )
+    expect(result.stdout).toContain(`${other.id}: provider “Adjust”, store Android`)
+    expect(planOf(result.outputs).map((r) => r.action)).toEqual(['create', 'conflict', 'create'])
+    // The integration in the way is not given out as the entry's id.
+    expect(Object.keys(JSON.parse(result.outputs.integrations) as object).sort()).toEqual([
+      'Amplitude — iOS (iOS)',
+      'Release webhook (Stripe)'
+    ])
+    expect(
+      live()
+        .map((r) => `${r.title} ${r.slug}`)
+        .sort()
+    ).toEqual(['Amplitude — iOS amplitude', 'AppsFlyer adjust', 'Release webhook webhooks'])
+  })
+
+  it('an invalid file fails with its line, before any request', async () => {
+    const result = await manifest('plan', THREE.replace('    store: Android', '    stor: Android'))
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `::error::qonversion-integration-action/manifest: ${FILE}:7: \`integrations[1]\` has an unknown key \`stor\``
+    )
+    expect(emu.requests()).toEqual([])
+  })
+
+  it('apply under a rate limit, next to dozens of records: every entry created exactly once', async () => {
+    const STORES = ['iOS', 'Android', 'Stripe'] as const
+    const PROVIDERS = [
+      'amplitude',
+      'mixpanel',
+      'segment',
+      'slack',
+      'webhooks',
+      'amazon_s3',
+      'google_cloud_storage'
+    ]
+    emu.seed(
+      Array.from({ length: 36 }, (_, i) => ({
+        title: `Legacy ${i}`,
+        integration: PROVIDERS[i % PROVIDERS.length],
+        target_platform: STORES[i % STORES.length],
+        active: i % 2 === 0 ? (0 as const) : (1 as const)
+      }))
+    )
+    emu.configure({ rateLimit: 8, retryAfter: 1 })
+    const entries = PROVIDERS.flatMap((provider) =>
+      STORES.map(
+        (store) => `  - {title: ${provider} ${store}, provider: ${provider}, store: ${store}, active: false}`
+      )
+    )
+    const result = await manifest('apply', ['integrations:', ...entries, ''].join('\n'), {
+      concurrency: '4',
+      'max-attempts': '10'
+    })
+
+    expect(result.code).toBe(0)
+    expect(result.outputs.changes).toBe('21')
+    const log = emu.requests()
+    expect(log.some((r) => r.status === 429)).toBe(true) // the limit was hit …
+    const created = log.filter(
+      (r) => r.method === 'POST' && r.path === '/v4/integrations' && r.status === 201
+    )
+    expect(created).toHaveLength(21) // … and still every entry was created once
+    const made = live().filter((r) => !r.title.startsWith('Legacy '))
+    expect(made.map((r) => r.title).sort()).toEqual(
+      PROVIDERS.flatMap((p) => STORES.map((s) => `${p} ${s}`)).sort()
+    )
+    expect(live()).toHaveLength(36 + 21)
+    // The 36 unmanaged records are reported, and left alone without prune.
+    expect(planOf(result.outputs).filter((r) => r.source === 'unmanaged')).toHaveLength(36)
+    expect(writes().every((r) => r.path === '/v4/integrations')).toBe(true)
+  })
+})
