@@ -23,9 +23,48 @@ interface ActionYml {
 const root = fileURLToPath(new URL('..', import.meta.url))
 const read = (path: string): string => readFileSync(join(root, path), 'utf8')
 
-const action = parse(read('action.yml')) as ActionYml
-const inputNames = Object.keys(action.inputs)
-const outputNames = Object.keys(action.outputs)
+/**
+ * Each action of the repository, with the sources that read its inputs and set its outputs, the module whose
+ * defaults the runner's must equal, and the README headings of its tables.
+ */
+interface Contract {
+  file: string
+  main: string
+  /** The module that lists the inputs with their defaults (and its export). */
+  inputs: { module: string; load: () => Promise<Record<string, string>> }
+  /** Where the flow reads inputs and the report sets outputs. */
+  sources: string[]
+  /** The module that names every output. */
+  report: string
+  readme: { inputs: string; outputs: string }
+}
+
+const CONTRACTS: Contract[] = [
+  {
+    file: 'action.yml',
+    main: 'dist/index.js',
+    inputs: {
+      module: 'src/inputs.ts',
+      load: async () => (await import('../src/inputs.js')).INPUT_DEFAULTS
+    },
+    sources: ['src/main.ts', 'src/report.ts', 'src/inputs.ts'],
+    report: 'src/report.ts',
+    readme: { inputs: '## Inputs', outputs: '## Outputs' }
+  },
+  {
+    file: 'manifest/action.yml',
+    main: '../dist/manifest/index.js',
+    inputs: {
+      module: 'src/config/manifest-inputs.ts',
+      load: async () => (await import('../src/config/manifest-inputs.js')).MANIFEST_INPUT_DEFAULTS
+    },
+    sources: ['src/manifest-main.ts', 'src/manifest-report.ts', 'src/config/manifest-inputs.ts'],
+    report: 'src/manifest-report.ts',
+    readme: { inputs: '### Manifest inputs', outputs: '### Manifest outputs' }
+  }
+]
+
+const metadataOf = (file: string): ActionYml => parse(read(file)) as ActionYml
 
 /** Every action.yml / action.yaml in the repository (the top-level action and any sub-folder action). */
 function actionFiles(dir = ''): string[] {
@@ -115,12 +154,22 @@ function cells(line: string): string[] {
     .map((cell) => cell.trim())
 }
 
-/** The body rows of the first table whose header row starts with `firstHeader`. */
-function tableRows(markdown: string, firstHeader: string): string[][] {
+/** The lines under `heading` (such as `## Inputs`) up to the next heading of the same or a higher level. */
+function sectionOf(markdown: string, heading: string): string[] {
   const lines = markdown.split(/\r?\n/)
+  const start = lines.findIndex((line) => line.trim() === heading)
+  if (start < 0) throw new Error(`README.md has no heading "${heading}"`)
+  const level = heading.indexOf(' ')
+  const end = lines.findIndex((line, i) => i > start && new RegExp(`^#{1,${level}} `).test(line))
+  return lines.slice(start + 1, end < 0 ? undefined : end)
+}
+
+/** The body rows of the first table under `heading` whose header row starts with `firstHeader`. */
+function tableRows(markdown: string, heading: string, firstHeader: string): string[][] {
+  const lines = sectionOf(markdown, heading)
   const start = lines.findIndex((line) => cells(line)[0]?.toLowerCase() === firstHeader.toLowerCase())
   if (start < 0 || !/^\s*\|?\s*:?-{3,}/.test(lines[start + 1] ?? '')) {
-    throw new Error(`README.md has no table whose first column is "${firstHeader}"`)
+    throw new Error(`README.md has no table under "${heading}" whose first column is "${firstHeader}"`)
   }
   const rows: string[][] = []
   for (let i = start + 2; i < lines.length && lines[i].trim().startsWith('|'); i++) rows.push(cells(lines[i]))
@@ -155,49 +204,14 @@ describe.each(actionFiles())('%s on the Marketplace', (file) => {
   })
 })
 
-describe('action.yml', () => {
-  it('is found among the actions of the repository', () => {
-    expect(actionFiles()).toContain('action.yml')
-  })
-
-  it('runs dist/index.js on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
-  })
-
-  it.each(inputNames)('input `%s` is kebab-case and has a description', (name) => {
-    expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
-    expect(String(action.inputs[name].description ?? '').trim()).not.toBe('')
-  })
-
-  it.each(outputNames)('output `%s` is kebab-case and has a description', (name) => {
-    expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
-    expect(String(action.outputs[name].description ?? '').trim()).not.toBe('')
-  })
-})
-
-describe('the code and action.yml', () => {
-  it('src/inputs.ts names every input', () => {
-    const names = namesIn(read('src/inputs.ts'))
-    expect(inputNames.filter((name) => !names.has(name))).toEqual([])
-  })
-
-  it('src/inputs.ts applies the same defaults as the runner', async () => {
-    // The runner fills in action.yml's defaults; running dist/index.js any other way relies on these.
-    const { INPUT_DEFAULTS } = await import('../src/inputs.js')
-    const expected = Object.fromEntries(
-      inputNames.map((name) => [name, String(action.inputs[name].default ?? '')])
-    )
-    expect(INPUT_DEFAULTS).toEqual(expected)
-  })
-
-  it('src/report.ts names every output', () => {
-    const names = namesIn(read('src/report.ts'))
-    expect(outputNames.filter((name) => !names.has(name))).toEqual([])
+describe('the actions of the repository', () => {
+  it('are the ones this test knows, and no other', () => {
+    expect(actionFiles().sort()).toEqual(CONTRACTS.map((c) => c.file).sort())
   })
 
   it('src/ reads no input and sets no output that no action.yml declares', () => {
-    // One src/ serves every action of the repository (the top-level one and those in sub-folders).
-    const actions = actionFiles().map((file) => parse(read(file)) as ActionYml)
+    // Files outside any contract's sources must not touch the runner's inputs and outputs either.
+    const actions = actionFiles().map(metadataOf)
     const declaredInputs = actions.flatMap((a) => Object.keys(a.inputs ?? {}))
     const declaredOutputs = actions.flatMap((a) => Object.keys(a.outputs ?? {}))
     const sources = sourceFiles().map(read)
@@ -208,28 +222,104 @@ describe('the code and action.yml', () => {
   })
 })
 
-describe('README.md and action.yml', () => {
-  const readme = (): string => read('README.md')
-  const byName = <T extends { name: string }>(rows: T[]): T[] =>
-    [...rows].sort((a, b) => a.name.localeCompare(b.name))
+describe.each(CONTRACTS)('$file', (contract) => {
+  const action = metadataOf(contract.file)
+  const inputNames = Object.keys(action.inputs)
+  const outputNames = Object.keys(action.outputs)
 
-  it('the inputs table lists every input with its required flag and default', () => {
-    const rows = tableRows(readme(), 'Input').map(([name, required, fallback]) => ({
-      name: unquote(name),
-      required: requiredCell(required ?? ''),
-      default: defaultCell(fallback ?? '')
-    }))
-    const expected = inputNames.map((name) => ({
-      name,
-      required: action.inputs[name].required === true,
-      default: String(action.inputs[name].default ?? '')
-    }))
-    expect(byName(rows)).toEqual(byName(expected))
+  describe('metadata', () => {
+    it(`runs ${contract.main} on node24`, () => {
+      expect(action.runs).toEqual({ using: 'node24', main: contract.main })
+    })
+
+    it.each(inputNames)('input `%s` is kebab-case and has a description', (name) => {
+      expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
+      expect(String(action.inputs[name].description ?? '').trim()).not.toBe('')
+    })
+
+    it.each(outputNames)('output `%s` is kebab-case and has a description', (name) => {
+      expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
+      expect(String(action.outputs[name].description ?? '').trim()).not.toBe('')
+    })
   })
 
-  it('the outputs table lists every output', () => {
-    const rows = tableRows(readme(), 'Output').map(([name]) => unquote(name))
-    expect([...rows].sort()).toEqual([...outputNames].sort())
+  describe('the code', () => {
+    it(`${contract.inputs.module} names every input`, () => {
+      const names = namesIn(read(contract.inputs.module))
+      expect(inputNames.filter((name) => !names.has(name))).toEqual([])
+    })
+
+    it(`${contract.inputs.module} applies the same defaults as the runner`, async () => {
+      // The runner fills in action.yml's defaults; running the bundle any other way relies on these, and the
+      // inputs are read by their keys, so this also says that exactly the declared inputs are read.
+      const expected = Object.fromEntries(
+        inputNames.map((name) => [name, String(action.inputs[name].default ?? '')])
+      )
+      expect(await contract.inputs.load()).toEqual(expected)
+    })
+
+    it(`${contract.report} names every output`, () => {
+      const names = namesIn(read(contract.report))
+      expect(outputNames.filter((name) => !names.has(name))).toEqual([])
+    })
+
+    it('its sources read no input and set no output that this action.yml lacks', () => {
+      const sources = contract.sources.map(read)
+      const readNames = literalArguments(sources, ['getInput', 'getBooleanInput', 'getMultilineInput'])
+      const setNames = literalArguments(sources, ['setOutput', 'output'])
+      expect(readNames.filter((name) => !inputNames.includes(name))).toEqual([])
+      expect(setNames.filter((name) => !outputNames.includes(name))).toEqual([])
+    })
+  })
+
+  describe('README.md', () => {
+    const readme = (): string => read('README.md')
+    const byName = <T extends { name: string }>(rows: T[]): T[] =>
+      [...rows].sort((a, b) => a.name.localeCompare(b.name))
+
+    it(`the table under "${contract.readme.inputs}" lists every input with its required flag and default`, () => {
+      const rows = tableRows(readme(), contract.readme.inputs, 'Input').map(([name, required, fallback]) => ({
+        name: unquote(name),
+        required: requiredCell(required ?? ''),
+        default: defaultCell(fallback ?? '')
+      }))
+      const expected = inputNames.map((name) => ({
+        name,
+        required: action.inputs[name].required === true,
+        default: String(action.inputs[name].default ?? '')
+      }))
+      expect(byName(rows)).toEqual(byName(expected))
+    })
+
+    it(`the table under "${contract.readme.outputs}" lists every output`, () => {
+      const rows = tableRows(readme(), contract.readme.outputs, 'Output').map(([name]) => unquote(name))
+      expect([...rows].sort()).toEqual([...outputNames].sort())
+    })
+  })
+})
+
+describe('README.md tables', () => {
+  it('are found by their heading: another table under the heading would not be compared', () => {
+    const markdown = [
+      '## Inputs',
+      '',
+      '| Input | Required | Default |',
+      '| --- | --- | --- |',
+      '| `title` | yes | — |',
+      '',
+      '### Manifest inputs',
+      '',
+      '| Input | Required | Default |',
+      '| --- | --- | --- |',
+      '| `file` | no | `x.yml` |',
+      '',
+      '## Outputs'
+    ].join('\n')
+    expect(tableRows(markdown, '## Inputs', 'Input')).toEqual([['`title`', 'yes', '—']])
+    expect(tableRows(markdown, '### Manifest inputs', 'Input')).toEqual([['`file`', 'no', '`x.yml`']])
+    expect(() => tableRows(markdown, '## Outputs', 'Output')).toThrow(
+      'README.md has no table under "## Outputs" whose first column is "Output"'
+    )
   })
 })
 
