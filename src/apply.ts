@@ -48,8 +48,8 @@ async function carryOut(
   const { wanted, record } = decision
   switch (decision.action) {
     case 'conflict':
+      // No record: a conflict's candidates are someone else's, never handed on as this entry's integration.
       return {
-        record,
         created: false,
         done: 'conflict',
         error: new ConflictError(decision.reason ?? 'conflict')
