@@ -5,7 +5,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { NetworkError } from '../src/errors.js'
 import { MAX_BODY_BYTES, send, type RetryPolicy } from '../src/http.js'
-import { bypassesProxy } from '../src/proxy.js'
+import { bypassesProxy, proxyFor } from '../src/proxy.js'
 import { transportFor } from '../src/transport.js'
 
 function policy(): RetryPolicy & { sleeps: number[] } {
@@ -182,5 +182,20 @@ describe('bypassesProxy', () => {
     expect(bypassesProxy({ NO_PROXY: 'version.io' }, url('https://api.qonversion.io/v4'))).toBe(false)
     expect(bypassesProxy({ NO_PROXY: '::1' }, url('http://[::1]:8787/v4'))).toBe(true)
     expect(bypassesProxy({}, url('https://api.qonversion.io/v4'))).toBe(false)
+  })
+})
+
+describe('proxyFor', () => {
+  const api = new URL('https://api.qonversion.io/v4')
+  it('takes HTTPS_PROXY for an https API, falling back to HTTP_PROXY, and names the variable and no credentials', () => {
+    expect(proxyFor({ HTTPS_PROXY: 'http://a:1', HTTP_PROXY: 'http://b:2' }, api)).toMatchObject({
+      variable: 'HTTPS_PROXY',
+      shown: 'http://a:1'
+    })
+    expect(proxyFor({ http_proxy: 'http://u:p@b:2' }, api)).toMatchObject({
+      variable: 'http_proxy',
+      shown: 'http://b:2'
+    })
+    expect(proxyFor({ HTTPS_PROXY: 'http://a:1' }, new URL('http://127.0.0.1:8787/v4'))).toBeUndefined()
   })
 })

@@ -8,6 +8,7 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   bypassesProxy: () => (/* binding */ bypassesProxy),
+/* harmony export */   proxyFor: () => (/* binding */ proxyFor),
 /* harmony export */   proxyTransport: () => (/* binding */ proxyTransport)
 /* harmony export */ });
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);

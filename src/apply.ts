@@ -40,20 +40,13 @@ async function explainRefusal(error: ApiError, wanted: Wanted, session: Session)
   )
 }
 
-async function carryOut(
-  decision: Decision,
-  session: Session,
-  keyFor: (wanted: Wanted) => string
-): Promise<Omit<Result, 'decision'>> {
-  const { wanted, record } = decision
+/** A decision that sends nothing: a conflict (failed, with no record handed on), or a record used as found. */
+function settled(decision: Decision): Omit<Result, 'decision'> | undefined {
+  const { record } = decision
   switch (decision.action) {
     case 'conflict':
       // No record: a conflict's candidates are someone else's, never handed on as this entry's integration.
-      return {
-        created: false,
-        done: 'conflict',
-        error: new ConflictError(decision.reason ?? 'conflict')
-      }
+      return { created: false, done: 'conflict', error: new ConflictError(decision.reason ?? 'conflict') }
     case 'reuse':
     case 'nothing':
       return {
@@ -61,40 +54,45 @@ async function carryOut(
         created: false,
         done: `${decision.action === 'reuse' ? 'reused' : 'unchanged'} (${stateWord(record!.active)})`
       }
-    case 'activate':
-    case 'pause': {
-      const updated = await session.setStatus(record!.id, decision.action === 'activate' ? 1 : 0)
-      return {
-        record: updated,
-        created: false,
-        done: decision.action === 'activate' ? 'set active' : 'paused'
-      }
-    }
-    case 'create': {
-      let created: IntegrationRecord
-      try {
-        created = await session.create(
-          { title: wanted!.title, integration: wanted!.provider, target_platform: wanted!.store },
-          keyFor(wanted!)
-        )
-      } catch (error) {
-        throw error instanceof ApiError ? await explainRefusal(error, wanted!, session) : error
-      }
-      if (wanted!.active === true && created.active !== 1) {
-        try {
-          const active = await session.setStatus(created.id, 1)
-          return { record: active, created: true, done: 'created and set active' }
-        } catch (error) {
-          // The record exists: report it with the failure, so outputs and the summary still name it.
-          return {
-            record: created,
-            created: true,
-            done: `created (${stateWord(created.active)}), activation failed`,
-            error: error as Error
-          }
-        }
-      }
-      return { record: created, created: true, done: `created (${stateWord(created.active)})` }
+    default:
+      return undefined
+  }
+}
+
+async function carryOut(
+  decision: Decision,
+  session: Session,
+  keyFor: (wanted: Wanted) => string
+): Promise<Omit<Result, 'decision'>> {
+  const ready = settled(decision)
+  if (ready) return ready
+  const { wanted, record } = decision
+  if (decision.action !== 'create') {
+    const updated = await session.setStatus(record!.id, decision.action === 'activate' ? 1 : 0)
+    return { record: updated, created: false, done: decision.action === 'activate' ? 'set active' : 'paused' }
+  }
+  let created: IntegrationRecord
+  try {
+    created = await session.create(
+      { title: wanted!.title, integration: wanted!.provider, target_platform: wanted!.store },
+      keyFor(wanted!)
+    )
+  } catch (error) {
+    throw error instanceof ApiError ? await explainRefusal(error, wanted!, session) : error
+  }
+  if (wanted!.active !== true || created.active === 1) {
+    return { record: created, created: true, done: `created (${stateWord(created.active)})` }
+  }
+  try {
+    const active = await session.setStatus(created.id, 1)
+    return { record: active, created: true, done: 'created and set active' }
+  } catch (error) {
+    // The record exists: report it with the failure, so outputs and the summary still name it.
+    return {
+      record: created,
+      created: true,
+      done: `created (${stateWord(created.active)}), activation failed`,
+      error: error as Error
     }
   }
 }
@@ -133,13 +131,10 @@ export async function apply(
   return results
 }
 
-/** The results of a read-only mode (plan, check): nothing carried out, conflicts failed, records as found. */
+/** The results of a read-only mode (plan, check): the writes only planned, everything else as apply would have it. */
 export function preview(decisions: Decision[]): Result[] {
   return decisions.map((decision) => ({
     decision,
-    record: decision.action === 'conflict' ? undefined : decision.record,
-    created: false,
-    done: decision.action === 'conflict' ? 'conflict' : 'planned',
-    error: decision.action === 'conflict' ? new ConflictError(decision.reason ?? 'conflict') : undefined
+    ...(settled(decision) ?? { record: decision.record, created: false, done: 'planned' })
   }))
 }

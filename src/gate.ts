@@ -1,5 +1,5 @@
 // The release gate: whether each record meets `require`, re-reading the project until it does or the wait is over.
-import { HealthError } from './errors.js'
+import { ExpectedFailure, HealthError } from './errors.js'
 import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from './health.js'
 import type { Result } from './apply.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
@@ -23,6 +23,15 @@ export function nextGap(previousGap: number | undefined): number {
 const accepted = (requirement: Requirement): string =>
   HEALTHS.filter((h) => meets(h, requirement)).join(' or ')
 
+/** A record's delivery fields in one sentence: its last error and when, the error count, the last delivery. */
+export function deliveryFacts(record: IntegrationRecord): string {
+  return (
+    `Last error: ${record.last_error_message ?? 'none'}${record.last_error_at ? ` (at ${record.last_error_at})` : ''}; ` +
+    `delivery errors since the last success: ${record.delivery_error_count ?? 0}; ` +
+    `last delivery: ${record.last_delivery_at ?? 'never'}.`
+  )
+}
+
 /** The one message for a record below the requirement: who, how it stands, and what to do. */
 export function belowRequirement(
   record: IntegrationRecord,
@@ -36,9 +45,7 @@ export function belowRequirement(
       (waited === undefined
         ? '.'
         : ` — waited ${Math.round(waited / 1000)} s, the last health seen was ${health}.`),
-    `Last error: ${record.last_error_message ?? 'none'}${record.last_error_at ? ` (at ${record.last_error_at})` : ''}; ` +
-      `delivery errors since the last success: ${record.delivery_error_count ?? 0}; ` +
-      `last delivery: ${record.last_delivery_at ?? 'never'}.`,
+    deliveryFacts(record),
     adviceFor(health),
     'Re-running is safe: the same idempotency key is sent, so nothing is created twice.'
   ]
@@ -55,7 +62,6 @@ const pendingOf = (results: Result[], requirement: Requirement): Result[] =>
  */
 export async function gate(results: Result[], session: Session, options: GateOptions): Promise<void> {
   const { requirement } = options
-  if (requirement === 'exists') return
   let pending = pendingOf(results, requirement)
   const started = options.now()
   const deadline = started + options.waitSeconds * 1000
@@ -69,8 +75,12 @@ export async function gate(results: Result[], session: Session, options: GateOpt
     try {
       listed = await session.list()
     } catch (error) {
-      // A failed re-read ends the wait; each record keeps its outputs and the failure names it.
-      for (const result of pending) result.error = error as Error
+      // A failed re-read ends the wait; each record keeps its outputs, and the failure names it.
+      for (const result of pending) {
+        result.error = new ExpectedFailure(
+          `Integration ${result.record!.id} (${result.done}): ${(error as Error).message}`
+        )
+      }
       return
     }
     const byId = new Map(listed.map((r) => [r.id, r]))

@@ -1,5 +1,5 @@
 // One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
-import { ExpectedFailure, NetworkError } from './errors.js'
+import { NetworkError } from './errors.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -153,7 +153,6 @@ async function attemptOnce(
   try {
     response = await transport(request, controller.signal)
   } catch (error) {
-    if (error instanceof ExpectedFailure) throw error
     const failure = describeNetworkFailure(error, timedOut, policy.timeoutMs)
     policy.debug(`${label}: ${failure} after ${Date.now() - started} ms`)
     const known = error instanceof TransportFailure ? error : undefined

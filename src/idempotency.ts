@@ -24,7 +24,7 @@ export function deriveIdempotencyKey(
   run: RunIdentity,
   request: RequestContent
 ): { key: string; random: boolean } {
-  if (!run.runId || !/^\d+$/.test(run.runId)) return { key: `qia-local-${randomUUID()}`, random: true }
+  if (!inWorkflowRun(run)) return { key: `qia-local-${randomUUID()}`, random: true }
   const digest = createHash('sha256')
     .update(
       JSON.stringify([
@@ -41,14 +41,28 @@ export function deriveIdempotencyKey(
   return { key: `qia-${run.runId}-${digest}`, random: false }
 }
 
+/** A numeric GITHUB_RUN_ID is what makes a key stable across retries and re-runs. */
+function inWorkflowRun(run: RunIdentity): boolean {
+  return run.runId !== undefined && /^\d+$/.test(run.runId)
+}
+
+/** The key of each wanted integration in this run and environment: the single step's, and every manifest entry's. */
+export function keyFor(
+  run: RunIdentity,
+  environment: RequestContent['environment']
+): (wanted: Omit<RequestContent, 'environment'>) => string {
+  return ({ provider, store, title }) =>
+    deriveIdempotencyKey(run, { provider, store, title, environment }).key
+}
+
 /** The run as the runner describes it in its environment (no Octokit needed to read two variables). */
 export function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
   return { runId: env.GITHUB_RUN_ID, repository: env.GITHUB_REPOSITORY ?? '' }
 }
 
 /** Why a derived key protects less than usual, outside a workflow run or without its repository. */
-export function keyWarnings(run: RunIdentity, derived: { random: boolean }): string[] {
-  if (derived.random)
+export function keyWarnings(run: RunIdentity): string[] {
+  if (!inWorkflowRun(run))
     return [
       'GITHUB_RUN_ID is not set, so the idempotency key is random and protects only this step’s own retries. ' +
         'Set `idempotency-key` to make repeated runs safe outside GitHub Actions.'

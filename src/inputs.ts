@@ -4,21 +4,26 @@ import { InputError } from './errors.js'
 import { REQUIREMENTS } from './health.js'
 import { DOCUMENTED_PROVIDERS, caseVariantOf, closestNames, orList } from './suggest.js'
 
+/** The inputs both actions take, with the same defaults and the same rules: how to reach the API, and the gate. */
+export const SHARED_DEFAULTS = {
+  'secret-key': '',
+  'api-url': 'https://api.qonversion.io/v4',
+  'max-attempts': '4',
+  'timeout-seconds': '30',
+  require: 'exists',
+  'wait-seconds': '0'
+} as const
+
 /** Every input of action.yml, with the default the runner applies when a step leaves it out. */
 export const INPUT_DEFAULTS = {
   title: '',
   provider: '',
   store: '',
-  'secret-key': '',
   activate: 'false',
   'if-exists': 'create',
   'idempotency-key': '',
-  'api-url': 'https://api.qonversion.io/v4',
-  'max-attempts': '4',
-  'timeout-seconds': '30',
   'dry-run': 'false',
-  require: 'exists',
-  'wait-seconds': '0'
+  ...SHARED_DEFAULTS
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -29,14 +34,30 @@ export const IF_EXISTS = ['create', 'reuse', 'fail'] as const
 const MAX_TITLE = 255
 const MAX_KEY = 255
 
-/** Reads each input once through `getInput` (core.getInput in the action); an empty value takes its default. */
-export function readInputs(getInput: (name: string) => string): RawInputs {
-  const raw = {} as RawInputs
-  for (const name of Object.keys(INPUT_DEFAULTS) as InputName[]) {
-    raw[name] = getInput(name).trim() || INPUT_DEFAULTS[name]
-  }
+/**
+ * Reads each input of `defaults` once through `getInput` (core.getInput in the action); an empty value takes its
+ * default, as the runner would have given it.
+ */
+export function readInputs<N extends string = InputName>(
+  getInput: (name: string) => string,
+  defaults: Readonly<Record<N, string>> = INPUT_DEFAULTS as Readonly<Record<string, string>>
+): Record<N, string> {
+  const raw = {} as Record<N, string>
+  for (const name of Object.keys(defaults) as N[]) raw[name] = getInput(name).trim() || defaults[name]
   return raw
 }
+
+/** One of a fixed list of words, any case: `Input \`name\` is \`x\`; it must be …` otherwise. */
+export const oneOf = <T extends readonly string[]>(name: string, allowed: T) =>
+  z.string().transform((value, ctx) => {
+    const match = allowed.find((a): a is T[number] => a === value.toLowerCase())
+    if (match) return match
+    ctx.addIssue({
+      code: 'custom',
+      message: `Input \`${name}\` is \`${value}\`; it must be ${orList(allowed)}.`
+    })
+    return z.NEVER
+  })
 
 const codePoints = (s: string): number => [...s].length
 const printableAscii = /^[\x21-\x7e]+$/
@@ -107,7 +128,7 @@ const store = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 
-export const secretKey = z.string().superRefine((value, ctx) => {
+const secretKey = z.string().superRefine((value, ctx) => {
   if (value === '')
     ctx.addIssue({
       code: 'custom',
@@ -141,7 +162,7 @@ function isLoopback(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
-export const apiUrl = z.string().transform((value, ctx) => {
+const apiUrl = z.string().transform((value, ctx) => {
   let url: URL | undefined
   try {
     url = new URL(value)
@@ -174,25 +195,28 @@ export const apiUrl = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 
-export const requirement = z.string().transform((value, ctx) => {
-  const match = REQUIREMENTS.find((r) => r === value.toLowerCase())
-  if (match) return match
-  ctx.addIssue({
-    code: 'custom',
-    message: `Input \`require\` is \`${value}\`; it must be ${orList(REQUIREMENTS)}.`
-  })
-  return z.NEVER
-})
+/** The validators of SHARED_DEFAULTS' inputs, and the settings they become. */
+export const sharedFields = {
+  'secret-key': secretKey,
+  'api-url': apiUrl,
+  'max-attempts': integerIn('max-attempts', 1, 10),
+  'timeout-seconds': integerIn('timeout-seconds', 1, 300, ' seconds'),
+  require: oneOf('require', REQUIREMENTS),
+  'wait-seconds': integerIn('wait-seconds', 0, 3600, ' seconds')
+}
 
-const ifExists = z.string().transform((value, ctx) => {
-  const match = IF_EXISTS.find((v) => v === value.toLowerCase())
-  if (match) return match
-  ctx.addIssue({
-    code: 'custom',
-    message: `Input \`if-exists\` is \`${value}\`; it must be ${orList(IF_EXISTS)}.`
-  })
-  return z.NEVER
-})
+type SharedInputs = { [K in keyof typeof sharedFields]: z.output<(typeof sharedFields)[K]> }
+
+export function sharedSettings(i: SharedInputs) {
+  return {
+    secretKey: i['secret-key'],
+    apiUrl: i['api-url'],
+    maxAttempts: i['max-attempts'],
+    timeoutMs: i['timeout-seconds'] * 1000,
+    requirement: i.require,
+    waitSeconds: i['wait-seconds']
+  }
+}
 
 /** The schema of the raw inputs; its output is the Settings the rest of the action works from. */
 export const settingsSchema = z
@@ -200,31 +224,21 @@ export const settingsSchema = z
     title,
     provider,
     store,
-    'secret-key': secretKey,
     activate: booleanInput('activate'),
-    'if-exists': ifExists,
+    'if-exists': oneOf('if-exists', IF_EXISTS),
     'idempotency-key': idempotencyKey,
-    'api-url': apiUrl,
-    'max-attempts': integerIn('max-attempts', 1, 10),
-    'timeout-seconds': integerIn('timeout-seconds', 1, 300, ' seconds'),
     'dry-run': booleanInput('dry-run'),
-    require: requirement,
-    'wait-seconds': integerIn('wait-seconds', 0, 3600, ' seconds')
+    ...sharedFields
   })
   .transform((i) => ({
     title: i.title,
     provider: i.provider,
     store: i.store,
-    secretKey: i['secret-key'],
     activate: i.activate,
     ifExists: i['if-exists'],
     idempotencyKey: i['idempotency-key'],
-    apiUrl: i['api-url'],
-    maxAttempts: i['max-attempts'],
-    timeoutMs: i['timeout-seconds'] * 1000,
     dryRun: i['dry-run'],
-    requirement: i.require,
-    waitSeconds: i['wait-seconds']
+    ...sharedSettings(i)
   }))
 
 export type Settings = z.output<typeof settingsSchema>

@@ -1,12 +1,12 @@
 // The single-integration step from start to end — inputs, plan, apply, gate, report — and the one place that
 // fails the step. It is the one-entry case of the pipeline the manifest action runs for many.
 import * as core from '@actions/core'
-import { apply, type Result } from './apply.js'
+import { apply } from './apply.js'
 import { SNAPSHOT_CATALOG, catalogProblems } from './catalog.js'
 import { ConflictError, ExpectedFailure, InputError } from './errors.js'
-import { belowRequirement, gate } from './gate.js'
-import { healthOf } from './health.js'
-import { deriveIdempotencyKey, keyWarnings, runIdentity } from './idempotency.js'
+import { deliveryFacts, gate } from './gate.js'
+import { adviceFor, healthOf } from './health.js'
+import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
 import { environmentOf, parseSettings, readInputs, type Settings } from './inputs.js'
 import { plan, type Decision, type Policy, type Wanted } from './plan.js'
 import { redactingLog, writeOutputs, writeSummary, type StepReport } from './report.js'
@@ -58,13 +58,6 @@ function verdictOf(decision: Decision): string {
   }
 }
 
-/** The failure of a result, said with the record it concerns when one exists (its outputs are set all the same). */
-function failureOf(result: Result): Error | undefined {
-  const { error, record } = result
-  if (!error || !record || error.message.includes(record.id)) return error
-  return new ExpectedFailure(`Integration ${record.id} (${result.done}): ${error.message}`)
-}
-
 export async function run(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   const report: StepReport = { attempts: 0 }
@@ -76,14 +69,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     warnings.forEach(log.warning)
 
     const run = runIdentity(process.env)
-    const derived = deriveIdempotencyKey(run, {
-      provider: settings.provider,
-      store: settings.store,
-      title: settings.title,
-      environment: environmentOf(settings.secretKey)
-    })
-    if (!settings.idempotencyKey) keyWarnings(run, derived).forEach(log.warning)
-    const key = settings.idempotencyKey ?? derived.key
+    if (!settings.idempotencyKey) keyWarnings(run).forEach(log.warning)
+    const key = settings.idempotencyKey ?? keyFor(run, environmentOf(settings.secretKey))(settings)
     report.key = key
     log.info(`Idempotency key: ${key}`)
 
@@ -135,11 +122,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       const found = result.decision.record
       if (found && result.record && !result.error && healthOf(found) === 'error') {
         // `require: exists` lets it pass, but whoever reads the log should know it was suspended by Qonversion.
-        const [, fields, advice] = belowRequirement(found, settings.requirement).split('\n')
-        log.warning(`Integration ${found.id} was in the error state. ${fields} ${advice}`)
+        log.warning(
+          `Integration ${found.id} was in the error state. ${deliveryFacts(found)} ${adviceFor('error')}`
+        )
       }
-      const failure = failureOf(result)
-      if (failure) throw failure
+      if (result.error) throw result.error
     } finally {
       report.attempts = session.attempts
     }

@@ -4,14 +4,17 @@ import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { apply, preview, type Result } from './apply.js'
 import { readManifest } from './config/manifest-file.js'
-import { parseManifestInputs, readManifestInputs, type ManifestConfig } from './config/manifest-inputs.js'
+import {
+  MANIFEST_INPUT_DEFAULTS,
+  parseManifestInputs,
+  type ManifestConfig
+} from './config/manifest-inputs.js'
 import { ExpectedFailure } from './errors.js'
 import { gate } from './gate.js'
-import { deriveIdempotencyKey, keyWarnings, runIdentity } from './idempotency.js'
-import { environmentOf } from './inputs.js'
+import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
+import { environmentOf, readInputs } from './inputs.js'
 import {
   changesOf,
-  commentBody,
   headingOf,
   planRows,
   planTable,
@@ -19,7 +22,7 @@ import {
   writeManifestSummary
 } from './manifest-report.js'
 import { WRITES, plan, type Wanted } from './plan.js'
-import { upsertComment } from './pr-comment.js'
+import { fitComment, upsertComment } from './pr-comment.js'
 import { redactingLog, type RedactingLog } from './report.js'
 import { Session, connect, type RunOptions } from './session.js'
 import { ACTION_NAME } from './version.js'
@@ -63,7 +66,7 @@ async function commentOnPullRequest(
       owner,
       repo,
       issueNumber,
-      body: commentBody(heading, table, footer),
+      body: fitComment({ heading, table, footer }),
       apiUrl: process.env.GITHUB_API_URL
     })
     log.info(`Plan ${posted.action} as a comment: ${posted.url}`)
@@ -97,7 +100,7 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   let markdown: string | undefined
   try {
-    const raw = readManifestInputs((name) => core.getInput(name))
+    const raw = readInputs((name) => core.getInput(name), MANIFEST_INPUT_DEFAULTS)
     if (raw['secret-key']) log.mask(raw['secret-key'])
     const { config, warnings } = parseManifestInputs(raw)
     warnings.forEach(log.warning)
@@ -111,11 +114,8 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
     }))
 
     const run = runIdentity(process.env)
-    const environment = environmentOf(config.secretKey)
-    const keyFor = (w: Wanted): string =>
-      deriveIdempotencyKey(run, { provider: w.provider, store: w.store, title: w.title, environment }).key
-    if (config.mode === 'apply')
-      keyWarnings(run, deriveIdempotencyKey(run, { ...wanted[0], environment })).forEach(log.warning)
+    const entryKey = keyFor(run, environmentOf(config.secretKey))
+    if (config.mode === 'apply') keyWarnings(run).forEach(log.warning)
 
     // plan and check can never write: the transport under the client refuses anything but GET.
     const session = new Session(
@@ -137,7 +137,7 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
 
     const results =
       config.mode === 'apply'
-        ? await apply(decisions, session, { concurrency: config.concurrency, keyFor })
+        ? await apply(decisions, session, { concurrency: config.concurrency, keyFor: entryKey })
         : preview(decisions)
     for (const r of results.filter((r) => config.mode === 'apply' && WRITES.includes(r.decision.action))) {
       log.info(

@@ -3,7 +3,6 @@ import * as core from '@actions/core'
 import type { Result } from './apply.js'
 import { healthOf } from './health.js'
 import { WRITES } from './plan.js'
-import { fitComment } from './pr-comment.js'
 
 export interface PlanRow {
   title: string
@@ -83,22 +82,8 @@ export function headingOf(mode: string, changes: number, failed: boolean): strin
 }
 
 export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: boolean): void {
-  core.setOutput(
-    'plan',
-    JSON.stringify(
-      rows.map((r) => ({
-        title: r.title,
-        provider: r.provider,
-        store: r.store,
-        action: r.action,
-        id: r.id,
-        health: r.health,
-        source: r.source,
-        ...(r.result !== undefined ? { result: r.result } : {}),
-        ...(r.error ? { error: r.error } : {})
-      }))
-    )
-  )
+  // planRows leaves `result` and `error` out where they do not apply, so each row is already the output's shape.
+  core.setOutput('plan', JSON.stringify(rows))
   core.setOutput('changes', String(changes))
   core.setOutput('drift', String(drift))
   const ids: Record<string, string> = {}
@@ -112,9 +97,4 @@ export async function writeManifestSummary(markdown: string, error?: string): Pr
   const summary = core.summary.addRaw(markdown, true)
   if (error) summary.addCodeBlock(error)
   await summary.write()
-}
-
-/** The PR comment body: the same heading and table, fitted under GitHub's limit. */
-export function commentBody(heading: string, table: string, footer?: string): string {
-  return fitComment({ heading, table, footer })
 }

@@ -1,6 +1,8 @@
 // The manifest plan as one pull-request comment: kept under GitHub's size limit, found again by a hidden marker.
 import { getOctokit } from '@actions/github'
 import { ExpectedFailure } from './errors.js'
+import { neutralise } from './qonversion/untrusted.js'
+import { proxyConfigured } from './transport.js'
 
 /**
  * Hidden in the rendered comment. Any comment whose body contains it is taken as this action's, whoever wrote it:
@@ -88,7 +90,7 @@ function isRequestFailure(error: unknown): error is RequestFailure {
 function failure(what: string, where: string, error: unknown): ExpectedFailure {
   if (!isRequestFailure(error) || error.response === undefined) {
     // Octokit throws only Errors: a RequestError without a response when the request never got one.
-    const message = `Could not ${what} on ${where}: GitHub was not reached (${(error as Error).message}).`
+    const message = `Could not ${what} on ${where}: GitHub was not reached (${neutralise((error as Error).message)}).`
     return new ExpectedFailure(message, { cause: error })
   }
   const hint =
@@ -96,7 +98,7 @@ function failure(what: string, where: string, error: unknown): ExpectedFailure {
       ? ' The token may not write pull-request comments: give the job `permissions: pull-requests: write`. ' +
         'Pull requests from forks get a read-only GITHUB_TOKEN whatever the workflow asks, so no comment can be posted there.'
       : ''
-  const message = `Could not ${what} on ${where}: GitHub answered HTTP ${error.status}: ${error.message}.${hint}`
+  const message = `Could not ${what} on ${where}: GitHub answered HTTP ${error.status}: ${neutralise(error.message)}.${hint}`
   return new ExpectedFailure(message, { cause: error })
 }
 
@@ -106,8 +108,7 @@ function failure(what: string, where: string, error: unknown): ExpectedFailure {
  * which routes through it and honours NO_PROXY.
  */
 function requestOptions(env: NodeJS.ProcessEnv): { request?: { fetch: typeof fetch } } {
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name])
-  return proxied ? {} : { request: { fetch: globalThis.fetch } }
+  return proxyConfigured(env) ? {} : { request: { fetch: globalThis.fetch } }
 }
 
 /**

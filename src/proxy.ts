@@ -24,7 +24,7 @@ function variable(env: NodeJS.ProcessEnv, name: string): { name: string; value: 
 }
 
 /** HTTPS_PROXY for https targets (falling back to HTTP_PROXY, as curl and undici do), HTTP_PROXY for http ones. */
-function proxyFor(env: NodeJS.ProcessEnv, target: URL): Proxy | undefined {
+export function proxyFor(env: NodeJS.ProcessEnv, target: URL): Proxy | undefined {
   const found =
     target.protocol === 'https:'
       ? (variable(env, 'HTTPS_PROXY') ?? variable(env, 'HTTP_PROXY'))

@@ -4,6 +4,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import {
   MAX_BODY_BYTES,
+  TransportFailure,
   bodyTooLarge,
   type HttpResponse,
   type ResponseHeaders,
@@ -90,12 +91,17 @@ export const direct: Transport = (request, signal) =>
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
 
+/** Whether the runner names a proxy at all (NO_PROXY is weighed per request, by the proxy transport). */
+export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return PROXY_VARIABLES.some((name) => env[name])
+}
+
 /**
  * Node itself ignores HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which self-hosted runners set. When one is set, the proxy
  * transport (its own module, loaded only then) decides per request whether to tunnel or go direct.
  */
 export function transportFor(env: NodeJS.ProcessEnv): Transport {
-  if (!PROXY_VARIABLES.some((name) => env[name])) return direct
+  if (!proxyConfigured(env)) return direct
   const proxied = import('./proxy.js').then(({ proxyTransport }) => proxyTransport(env))
   return async (request, signal) => (await proxied)(request, signal)
 }
@@ -107,8 +113,12 @@ export function transportFor(env: NodeJS.ProcessEnv): Transport {
 export function readOnly(transport: Transport): Transport {
   return (request, signal) => {
     if (request.method !== 'GET') {
+      // Not retryable: asking again cannot make a write allowed.
       return Promise.reject(
-        new Error(`read-only mode: refused to send ${request.method} ${new URL(request.url).pathname}`)
+        new TransportFailure(
+          `read-only mode: refused to send ${request.method} ${new URL(request.url).pathname}`,
+          false
+        )
       )
     }
     return transport(request, signal)

@@ -1,0 +1,107 @@
+// Runs one of the actions' flows in-process the way the runner would — INPUT_* variables with the action.yml
+// defaults, a workspace, output and summary files, captured stdout — for run-action.ts and run-manifest.ts.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { jest } from '@jest/globals'
+import { parseOutputs } from '../scripts/run-action.mjs'
+import type { RunOptions } from '../src/session.js'
+
+export const API = 'https://api.test/v4'
+export const SECRET = 'test_sk_Sup3rS3cretValue'
+
+export interface InProcessRun {
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+  failed: boolean
+  /** The `::error::` message, unescaped. */
+  failure: string
+  sleeps: number[]
+}
+
+// core.summary remembers the first summary file it sees, so every run in one test file shares one file.
+const summaryFile = join(mkdtempSync(join(tmpdir(), 'qia-summary-')), 'summary')
+
+/**
+ * Inputs left out get their default from `defaults`; `files` are written into a fresh GITHUB_WORKSPACE; `env`
+ * values override the environment (undefined removes one; `$WORKSPACE` in a value is the workspace's path).
+ * Sleeps are recorded and take no time, randomness is fixed, unless `options` says otherwise.
+ */
+export async function runInProcess(
+  setup: {
+    defaults: Readonly<Record<string, string>>
+    inputs: Record<string, string>
+    env?: Record<string, string | undefined>
+    files?: Record<string, string>
+    /** How the workspace's temporary folder is named (`qia-manifest-` …), for messages that show its path. */
+    prefix?: string
+  },
+  start: (options: RunOptions) => Promise<void>,
+  options: RunOptions = {}
+): Promise<InProcessRun> {
+  const workspace = mkdtempSync(join(tmpdir(), setup.prefix ?? 'qia-'))
+  for (const [name, text] of Object.entries(setup.files ?? {})) {
+    mkdirSync(dirname(join(workspace, name)), { recursive: true })
+    writeFileSync(join(workspace, name), text)
+  }
+  const outputFile = join(workspace, 'output')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const saved = { ...process.env }
+  for (const [name, fallback] of Object.entries(setup.defaults)) {
+    process.env[`INPUT_${name.toUpperCase()}`] = setup.inputs[name] ?? fallback
+  }
+  process.env.GITHUB_WORKSPACE = workspace
+  process.env.GITHUB_OUTPUT = outputFile
+  process.env.GITHUB_STEP_SUMMARY = summaryFile
+  for (const [k, v] of Object.entries(setup.env ?? {})) {
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v.replaceAll('$WORKSPACE', workspace)
+  }
+  let stdout = ''
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString()
+    return true
+  })
+  const sleeps: number[] = []
+  try {
+    await start({
+      sleep: (ms) => {
+        sleeps.push(ms)
+        return Promise.resolve()
+      },
+      random: () => 0.5,
+      ...options
+    })
+  } finally {
+    write.mockRestore()
+    process.env = saved
+  }
+  const failed = process.exitCode === 1
+  process.exitCode = 0
+  const failure = (/^::error::(.*)$/m.exec(stdout)?.[1] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%')
+  const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
+  rmSync(workspace, { recursive: true, force: true })
+  return { stdout, outputs, summary: readFileSync(summaryFile, 'utf8'), failed, failure, sleeps }
+}
+
+/** An integration record as the API returns it; `integration` is the provider's display title. */
+export function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    object: 'integration',
+    id: 'gNl6hyM6',
+    url: '/v4/integrations/gNl6hyM6',
+    title: 'Amplitude — iOS',
+    integration: 'Amplitude',
+    target_platform: 'iOS',
+    active: 0,
+    created_at: '2026-11-27T10:00:00Z',
+    updated_at: '2026-11-27T10:00:00Z',
+    last_delivery_at: null,
+    last_error_at: null,
+    last_error_message: null,
+    delivery_error_count: 0,
+    ...overrides
+  }
+}
