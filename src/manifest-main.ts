@@ -22,7 +22,6 @@ import {
   writeManifestSummary
 } from './manifest-report.js'
 import { WRITES, plan, type Wanted } from './plan.js'
-import { fitComment, upsertComment } from './pr-comment.js'
 import { redactingLog, type RedactingLog } from './report.js'
 import { Session, connect, type RunOptions } from './session.js'
 import { ACTION_NAME } from './version.js'
@@ -61,6 +60,8 @@ async function commentOnPullRequest(
   try {
     const footer =
       'Posted by the manifest action; later runs update this comment. The job summary has the whole run.'
+    // Octokit is loaded only when a comment is posted: plan, apply and check runs without one never start it.
+    const { fitComment, upsertComment } = await import('./pr-comment.js')
     const posted = await upsertComment({
       token: config.githubToken,
       owner,
