@@ -2,27 +2,13 @@
 // server text, the body cap, honest outputs, proxy messages) and the health gate against the emulator.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../scripts/run-action.mjs'
-import { start } from '../emulator/server.js'
+import { NODE, NODE_NAME, emulatorForFile } from '../__fixtures__/e2e.js'
 
-const NODE = process.env.E2E_NODE ?? process.execPath
-const SANDBOX = 'test_sk_emulator'
-type Emulator = Awaited<ReturnType<typeof start>>
-let emu: Emulator
-let runCounter = 8000
-
-const inputs = (overrides: Record<string, string> = {}) => ({
-  title: 'Amplitude — iOS',
-  provider: 'amplitude',
-  store: 'iOS',
-  'secret-key': SANDBOX,
-  'api-url': emu.apiUrl,
-  ...overrides
-})
+const { emu, newRun, writes, inputs } = emulatorForFile(8000)
 const run = (withInputs: Record<string, string>, env: Record<string, string | undefined> = {}) =>
-  runAction({ inputs: withInputs, run: { id: String(++runCounter), attempt: '1' }, node: NODE, env })
-const writes = () => emu.requests().filter((r) => r.method !== 'GET')
+  runAction({ inputs: withInputs, run: newRun(), node: NODE, env })
 
 /** A one-route server answering every request with `answer`, for what the emulator does not play. */
 async function serve(
@@ -39,15 +25,7 @@ async function serve(
   }
 }
 
-beforeAll(async () => {
-  emu = await start({ port: 0 })
-})
-afterAll(async () => {
-  await emu.close()
-})
-beforeEach(() => emu.reset())
-
-describe(`hardening, on dist/index.js (${NODE === process.execPath ? process.version : NODE})`, () => {
+describe(`hardening, on dist/index.js (${NODE_NAME})`, () => {
   it('1: reuse never takes another provider’s record: Mixpanel is not amplitude, a new one is created', async () => {
     const [mixpanel] = emu.seed([
       { title: 'Amplitude — iOS', integration: 'mixpanel', target_platform: 'iOS' }

@@ -1,20 +1,11 @@
 // End to end: the committed dist/manifest/index.js, spawned as the runner spawns it (manifest/action.yml's
 // defaults, the file in the workspace), against the local Qonversion emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../scripts/run-action.mjs'
-import { start } from '../emulator/server.js'
+import { NODE, NODE_NAME, SANDBOX, emulatorForFile } from '../__fixtures__/e2e.js'
 
-/** E2E_NODE lets .ci/run repeat this file under Node 24, the runtime GitHub uses for `node24` actions. */
-const NODE = process.env.E2E_NODE ?? process.execPath
-const SANDBOX = 'test_sk_emulator'
 const FILE = '.github/qonversion-integrations.yml'
-
-type Emulator = Awaited<ReturnType<typeof start>>
-let emu: Emulator
-let runCounter = 7000
-
-/** A fresh workflow run id for each run, so keys never collide between tests. */
-const newRun = () => ({ id: String(++runCounter), attempt: '1' })
+const { emu, newRun, live, writes } = emulatorForFile(7000)
 
 const manifest = (mode: string, file: string, inputs: Record<string, string> = {}) =>
   runAction({
@@ -40,19 +31,9 @@ const THREE = [
   ''
 ].join('\n')
 
-const live = () => emu.records('sandbox').filter((r) => !r.deleted)
 const planOf = (outputs: Record<string, string>) => JSON.parse(outputs.plan) as Record<string, string>[]
-const writes = () => emu.requests().filter((r) => r.method !== 'GET')
 
-beforeAll(async () => {
-  emu = await start({ port: 0 })
-})
-afterAll(async () => {
-  await emu.close()
-})
-beforeEach(() => emu.reset())
-
-describe(`dist/manifest/index.js on node ${NODE === process.execPath ? process.version : NODE}`, () => {
+describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
   it('plan → apply → plan again → a record paused behind its back → check fails on the drift', async () => {
     const plan = await manifest('plan', THREE)
     expect(plan.code).toBe(0)

@@ -1,41 +1,14 @@
 // End to end: the committed dist/index.js, spawned as the runner spawns it, against the local Qonversion emulator.
 import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../scripts/run-action.mjs'
-import { start } from '../emulator/server.js'
+import { NODE, NODE_NAME, SANDBOX, emulatorForFile, type Emulator } from '../__fixtures__/e2e.js'
 
-/** E2E_NODE lets .ci/run repeat this file under Node 24, the runtime GitHub uses for `node24` actions. */
-const NODE = process.env.E2E_NODE ?? process.execPath
-const SANDBOX = 'test_sk_emulator'
-
-type Emulator = Awaited<ReturnType<typeof start>>
-let emu: Emulator
-let runCounter = 5000
-
-const inputs = (overrides: Record<string, string> = {}) => ({
-  title: 'Amplitude — iOS',
-  provider: 'amplitude',
-  store: 'iOS',
-  'secret-key': SANDBOX,
-  'api-url': emu.apiUrl,
-  ...overrides
-})
-
-/** A fresh workflow run id for each test, so keys never collide between tests. */
-const newRun = () => ({ id: String(++runCounter), attempt: '1' })
+const { emu, newRun, live, inputs } = emulatorForFile(5000)
 const posts = () => emu.requests().filter((r) => r.method === 'POST' && r.path === '/v4/integrations')
-const live = () => emu.records('sandbox').filter((r) => !r.deleted)
 
-beforeAll(async () => {
-  emu = await start({ port: 0 })
-})
-afterAll(async () => {
-  await emu.close()
-})
-beforeEach(() => emu.reset())
-
-describe(`dist/index.js on node ${NODE === process.execPath ? process.version : NODE}`, () => {
+describe(`dist/index.js on node ${NODE_NAME}`, () => {
   it('creates the integration and sets every output', async () => {
     const result = await runAction({ inputs: inputs(), run: newRun(), node: NODE })
     expect(result.code).toBe(0)

@@ -304,7 +304,9 @@ describe('each problem, with its line', () => {
         `integrations:\n${entry(['title: A', 'provider: X_', 'store: ios', 'active: 1'])}\n`,
         FILE
       )
-    ).toThrow(/^2 inputs need fixing:\n {2}- \.github\/qonversion-integrations\.yml:4: .*\n {2}- .*:5: /)
+    ).toThrow(
+      /^2 problems in \.github\/qonversion-integrations\.yml:\n {2}- \.github\/qonversion-integrations\.yml:4: .*\n {2}- .*:5: /
+    )
   })
 })
 

@@ -807,7 +807,9 @@ describe('the file', () => {
       )
     })
     expect(result.failed).toBe(true)
-    expect(result.failure).toMatch(/^qonversion-integration-action\/manifest: 3 inputs need fixing:/)
+    expect(result.failure).toMatch(
+      /^qonversion-integration-action\/manifest: 3 problems in \.github\/qonversion-integrations\.yml:\n/
+    )
     expect(result.failure).toContain(
       `${at(3)}: \`integrations[0].provider\` is \`Amplitude\`; provider slugs are lower-case: use \`amplitude\`.`
     )

@@ -8,11 +8,15 @@ export class ExpectedFailure extends Error {
 
 /** One or more inputs are unusable; nothing was sent. */
 export class InputError extends ExpectedFailure {
-  constructor(readonly problems: string[]) {
+  /** @param what the thing that needs fixing, in the plural heading of several problems (`inputs`, or a file's name) */
+  constructor(
+    readonly problems: string[],
+    what = 'inputs need fixing'
+  ) {
     super(
       problems.length === 1
         ? problems[0]
-        : `${problems.length} inputs need fixing:\n${problems.map((p) => `  - ${p}`).join('\n')}`
+        : `${problems.length} ${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`
     )
     this.name = 'InputError'
   }

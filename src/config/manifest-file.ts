@@ -196,7 +196,10 @@ function duplicates(
 /** Throws one InputError with every problem, in reading order. */
 function fail(fileName: string, problems: Problem[], lineAt: (offset: number) => number): never {
   const sorted = problems.map((p, i) => ({ ...p, i })).sort((a, b) => a.offset - b.offset || a.i - b.i)
-  throw new InputError(sorted.map((p) => `${fileName}:${lineAt(p.offset)}: ${p.message}`))
+  throw new InputError(
+    sorted.map((p) => `${fileName}:${lineAt(p.offset)}: ${p.message}`),
+    `problems in ${fileName}`
+  )
 }
 
 /** Parses and validates the file's text; throws InputError listing every problem at once, each as `<fileName>:<line>: …`. */
