@@ -172,11 +172,11 @@ describe('wait-seconds: 0', () => {
 })
 
 describe('wait-seconds above 0', () => {
-  it('re-reads at 5, 15, 35, 65, 95 and 100 s for a 100 s wait, never after the deadline, then fails', async () => {
+  it('re-reads at 4, 12, 28, 58, 88 and 100 s for a 100 s wait, never after the deadline, then fails', async () => {
     const seen = reads([idle])
     const results = [resultFor(idle)]
     await run(results, 'delivering', 100)
-    expect(seen.at).toEqual([5, 15, 35, 65, 95, 100])
+    expect(seen.at).toEqual([4, 12, 28, 58, 88, 100])
     expect(seen.auth.every((a) => a === `Bearer ${KEY}`)).toBe(true)
     expect(clock - T0).toBe(100_000)
     expect(results[0].error).toBeInstanceOf(HealthError)
@@ -189,8 +189,8 @@ describe('wait-seconds above 0', () => {
     reads([rec({ delivery_error_count: 3 })])
     await run([resultFor(idle)], 'delivering', 20)
     expect(healthChecks()).toEqual([
-      'Health check 1 after 5 s: gNl6hyM6 failing, 3 delivery error(s).',
-      'Health check 2 after 15 s: gNl6hyM6 failing, 3 delivery error(s).',
+      'Health check 1 after 4 s: gNl6hyM6 failing, 3 delivery error(s).',
+      'Health check 2 after 12 s: gNl6hyM6 failing, 3 delivery error(s).',
       'Health check 3 after 20 s: gNl6hyM6 failing, 3 delivery error(s).'
     ])
     expect(lines).toHaveLength(3)
@@ -218,10 +218,10 @@ describe('wait-seconds above 0', () => {
     const seen = reads([idle], [idle], [healthy])
     const results = [resultFor(idle)]
     await run(results, 'delivering', 100)
-    expect(seen.at).toEqual([5, 15, 35])
+    expect(seen.at).toEqual([4, 12, 28])
     expect(results[0].error).toBeUndefined()
     expect(results[0].record).toEqual(healthy)
-    expect(healthChecks()[2]).toBe('Health check 3 after 35 s: gNl6hyM6 healthy, 0 delivery error(s).')
+    expect(healthChecks()[2]).toBe('Health check 3 after 28 s: gNl6hyM6 healthy, 0 delivery error(s).')
   })
 
   it('reads nothing when every record already meets the requirement', async () => {
@@ -245,8 +245,8 @@ describe('wait-seconds above 0', () => {
       })
     const results = [resultFor(idle)]
     await run(results, 'delivering', 60)
-    expect(sleeps).toEqual([5000, 7000])
-    expect(at).toEqual([5, 12])
+    expect(sleeps).toEqual([4000, 7000])
+    expect(at).toEqual([4, 11])
     expect(results[0].error).toBeUndefined()
     expect(results[0].record).toEqual(healthy)
     expect(nock.pendingMocks()).toEqual([])
@@ -255,16 +255,59 @@ describe('wait-seconds above 0', () => {
     )
   })
 
+  it('keeps to its timetable when each answer takes 3 s: the gaps do not stretch', async () => {
+    const at: number[] = []
+    nock(API)
+      .get('/integrations')
+      .times(10)
+      .reply(() => {
+        at.push((clock - T0) / 1000)
+        clock += 3000 // the answer comes 3 s after the request
+        return [200, list(idle)]
+      })
+    await run([resultFor(idle)], 'delivering', 60)
+    // The read at 58 s is answered at 61 s, after the deadline: no read follows it.
+    expect(at).toEqual([4, 12, 28, 58])
+  })
+
+  it('makes no read after the deadline when a Retry-After would push the retry past it, and says so', async () => {
+    const at: number[] = []
+    nock(API)
+      .get('/integrations')
+      .reply(() => {
+        at.push((clock - T0) / 1000)
+        return [200, list(idle)]
+      })
+      .get('/integrations')
+      .reply(() => {
+        at.push((clock - T0) / 1000)
+        return [429, { error: { code: 'rate_limit_exceeded', message: 'Slow down' } }, { 'Retry-After': '8' }]
+      })
+    const results = [resultFor(idle)]
+    await run(results, 'delivering', 12)
+    expect(at).toEqual([4, 12])
+    expect(clock - T0).toBe(12_000)
+    expect(nock.pendingMocks()).toEqual([])
+    expect(results[0].error).toBeInstanceOf(HealthError)
+    expect(results[0].error?.message).toMatch(
+      /is idle; `require: delivering` needs healthy — waited 12 s, the last health seen was idle\./
+    )
+    expect(results[0].error?.message).toContain(
+      'The last re-read got no answer: GET /v4/integrations: attempt 1 failed: HTTP 429, the API asked to wait (Retry-After); the next attempt (in 8.0 s) would come after the end of the wait, so none was made.'
+    )
+    expect(results[0].record).toEqual(idle)
+  })
+
   it('fails at once, with no more reads, when the record vanishes from the list', async () => {
     const seen = reads([rec({ id: 'SOMEONE-ELSE' })])
     const results = [resultFor(idle)]
     await run(results, 'delivering', 100)
-    expect(seen.at).toEqual([5])
+    expect(seen.at).toEqual([4])
     expect(results[0].error).toBeInstanceOf(HealthError)
     expect(results[0].error?.message).toBe(
       'Integration gNl6hyM6 (“Amplitude — iOS”) is no longer listed: it was deleted while waiting for `require: delivering`.'
     )
-    expect(healthChecks()).toEqual(['Health check 1 after 5 s: gNl6hyM6 deleted, 0 delivery error(s).'])
+    expect(healthChecks()).toEqual(['Health check 1 after 4 s: gNl6hyM6 deleted, 0 delivery error(s).'])
   })
 
   it('waits for every pending record in one read per round, and reports the one still below', async () => {
@@ -272,13 +315,13 @@ describe('wait-seconds above 0', () => {
     const seen = reads([idle, other], [healthy, other])
     const results = [resultFor(idle), resultFor(other)]
     await run(results, 'delivering', 20)
-    expect(seen.at).toEqual([5, 15, 20])
+    expect(seen.at).toEqual([4, 12, 20])
     expect(results[0].error).toBeUndefined()
     expect(results[1].error?.message).toMatch(
       /^Integration OTHER .* is idle; .* waited 20 s, the last health seen was idle\./
     )
     expect(healthChecks()[0]).toBe(
-      'Health check 1 after 5 s: gNl6hyM6 idle, 0 delivery error(s); OTHER idle, 0 delivery error(s).'
+      'Health check 1 after 4 s: gNl6hyM6 idle, 0 delivery error(s); OTHER idle, 0 delivery error(s).'
     )
   })
 })

@@ -350,6 +350,27 @@ describe('7. server text cannot write workflow commands', () => {
     )
   })
 
+  it('a created record with a null error count and unreadable times still sets every output, and fails `require: healthy`', async () => {
+    nock(API)
+      .post('/integrations')
+      .reply(
+        201,
+        record({
+          active: 1,
+          delivery_error_count: null,
+          last_delivery_at: 'garbage',
+          last_error_at: 'not-a-date'
+        })
+      )
+    const result = await runAction({ ...baseInputs, require: 'healthy' })
+    expect(result.failed).toBe(true)
+    expect(result.outputs['integration-id']).toBe(record().id)
+    expect(result.outputs['delivery-error-count']).toBe('0')
+    expect(result.outputs['last-delivery-at']).toBe('')
+    expect(result.outputs.health).toBe('failing')
+    expect(result.failure).toContain('is failing; `require: healthy` needs idle or healthy')
+  })
+
   it('a created record with target_platform `Windows` fails the step', async () => {
     nock(API)
       .post('/integrations')

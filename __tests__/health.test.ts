@@ -9,6 +9,7 @@ import {
   type Health,
   type Requirement
 } from '../src/health.js'
+import { integrationRecordSchema } from '../src/qonversion/schemas.js'
 
 type Fields = Parameters<typeof healthOf>[0]
 
@@ -141,6 +142,48 @@ describe('healthOf', () => {
       expect(healthOf({ active: 1, last_error_message: 'boom' })).toBe('failing')
       expect(healthOf(active({ last_delivery_at: undefined, last_error_at: undefined }))).toBe('idle')
     })
+  })
+})
+
+describe('unreadable delivery fields, as the API client reads them: never a pass the record does not earn', () => {
+  const read = (fields: Record<string, unknown>) =>
+    integrationRecordSchema.parse({
+      id: 'gNl6hyM6',
+      title: 'Amplitude — iOS',
+      integration: 'Amplitude',
+      target_platform: 'iOS',
+      active: 1,
+      ...fields
+    })
+
+  it('an error time that is not a time is an error: failing, with or without a delivery', () => {
+    expect(healthOf(read({ last_error_at: 'not-a-date' }))).toBe('failing')
+    expect(healthOf(read({ last_error_at: 'not-a-date', last_delivery_at: '2026-11-27T10:00:00Z' }))).toBe(
+      'failing'
+    )
+  })
+
+  it('a delivery time that is not a time is no delivery: idle, and read as null', () => {
+    const record = read({ last_delivery_at: 'garbage' })
+    expect(record.last_delivery_at).toBeNull()
+    expect(healthOf(record)).toBe('idle')
+  })
+
+  it('a readable delivery time in another form is kept as ISO 8601; an ISO one as sent', () => {
+    expect(read({ last_delivery_at: 'Fri, 27 Nov 2026 10:00:00 GMT' }).last_delivery_at).toBe(
+      '2026-11-27T10:00:00.000Z'
+    )
+    expect(read({ last_delivery_at: '2026-11-27T11:00:00+01:00' }).last_delivery_at).toBe(
+      '2026-11-27T11:00:00+01:00'
+    )
+  })
+
+  it('a null error count is no count (0); a negative or fractional one makes the record unreadable', () => {
+    expect(healthOf(read({ delivery_error_count: null, last_delivery_at: '2026-11-27T10:00:00Z' }))).toBe(
+      'healthy'
+    )
+    expect(integrationRecordSchema.safeParse({ ...read({}), delivery_error_count: -1 }).success).toBe(false)
+    expect(integrationRecordSchema.safeParse({ ...read({}), delivery_error_count: 1.5 }).success).toBe(false)
   })
 })
 

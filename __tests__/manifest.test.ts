@@ -731,7 +731,7 @@ describe('the require gate', () => {
       inputs: { mode: 'apply', require: 'delivering', 'wait-seconds': '60' }
     })
     expect(result.failed).toBe(false)
-    expect(result.sleeps).toEqual([5000])
+    expect(result.sleeps).toEqual([4000])
     expect(api.sent.filter((s) => s.method === 'GET').map((s) => s.path)).toEqual([
       '/v4/integrations',
       '/v4/integrations'

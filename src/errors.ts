@@ -76,3 +76,11 @@ export class HealthError extends ExpectedFailure {
     this.name = 'HealthError'
   }
 }
+
+/** A request would have had to wait past the time it was given (`notAfter`) to be sent again, so it was not. */
+export class DeadlineReached extends ExpectedFailure {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DeadlineReached'
+  }
+}

@@ -1,5 +1,5 @@
 // The release gate: whether each record meets `require`, re-reading the project until it does or the wait is over.
-import { ExpectedFailure, HealthError } from './errors.js'
+import { DeadlineReached, ExpectedFailure, HealthError } from './errors.js'
 import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from './health.js'
 import type { Result } from './apply.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
@@ -12,8 +12,11 @@ export interface GateOptions {
   now: () => number
 }
 
-/** The first re-read comes after 5 s; each gap then doubles, to at most 30 s. */
-export const FIRST_REREAD_MS = 5_000
+/**
+ * The first re-read comes 4 s after the gate starts (within 5 s, even as a server sees it); each gap then doubles,
+ * to at most 30 s. Reads keep to this timetable from the start, so slow answers do not stretch the gaps.
+ */
+export const FIRST_REREAD_MS = 4_000
 export const MAX_REREAD_GAP_MS = 30_000
 
 export function nextGap(previousGap: number | undefined): number {
@@ -66,15 +69,22 @@ export async function gate(results: Result[], session: Session, options: GateOpt
   const started = options.now()
   const deadline = started + options.waitSeconds * 1000
   let gap: number | undefined
-  for (let read = 1; pending.length > 0; read++) {
-    const remaining = deadline - options.now()
-    if (remaining <= 0) break
+  let planned = started
+  /** Why the last re-read got no answer: its retry would have come after the deadline. */
+  let cutShort: string | undefined
+  for (let read = 1; pending.length > 0 && options.now() < deadline; read++) {
     gap = nextGap(gap)
-    await options.sleep(Math.min(gap, remaining))
+    planned = Math.min(planned + gap, deadline)
+    const wait = planned - options.now()
+    if (wait > 0) await options.sleep(wait)
     let listed: IntegrationRecord[]
     try {
-      listed = await session.list()
+      listed = await session.list(deadline)
     } catch (error) {
+      if (error instanceof DeadlineReached) {
+        cutShort = error.message
+        break
+      }
       // A failed re-read ends the wait; each record keeps its outputs, and the failure names it.
       for (const result of pending) {
         result.error = new ExpectedFailure(
@@ -102,6 +112,10 @@ export async function gate(results: Result[], session: Session, options: GateOpt
     pending = pendingOf(results, requirement)
   }
   const waited = options.waitSeconds > 0 ? options.now() - started : undefined
-  for (const result of pending)
-    result.error = new HealthError(belowRequirement(result.record!, requirement, waited))
+  for (const result of pending) {
+    const message = belowRequirement(result.record!, requirement, waited)
+    result.error = new HealthError(
+      cutShort ? `${message}\nThe last re-read got no answer: ${cutShort}` : message
+    )
+  }
 }

@@ -36,7 +36,8 @@ export function healthOf(record: DeliveryFields): Health {
   if (record.active === 0) return 'paused'
   if (record.active !== 1) return 'error'
   const delivered = instant(record.last_delivery_at)
-  const errored = instant(record.last_error_at)
+  // An error time that cannot be read is still an error, taken as later than any delivery: a gate must not pass on it.
+  const errored = record.last_error_at ? (instant(record.last_error_at) ?? Infinity) : undefined
   const anError = errored !== undefined || Boolean(record.last_error_message)
   if ((record.delivery_error_count ?? 0) > 0) return 'failing'
   if (errored !== undefined && delivered !== undefined && errored > delivered) return 'failing'

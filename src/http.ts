@@ -1,5 +1,5 @@
 // One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
-import { NetworkError } from './errors.js'
+import { DeadlineReached, NetworkError } from './errors.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -70,6 +70,8 @@ export interface RetryPolicy {
   /** Step-debug detail of every attempt (the Authorization header is never part of it). */
   debug: (line: string) => void
   backoff?: SharedBackoff
+  /** Epoch ms after which no attempt may start (a wait's deadline): a retry that would start later is not made. */
+  notAfter?: number
 }
 
 export interface Exchange {
@@ -166,11 +168,28 @@ async function attemptOnce(
   return { response }
 }
 
+/** Throws DeadlineReached when an attempt `waitMs` from now would start after the policy's `notAfter`. */
+function withinDeadline(
+  policy: RetryPolicy,
+  waitMs: number,
+  label: string,
+  why: string,
+  attempts: number
+): void {
+  if (policy.notAfter === undefined || policy.now() + waitMs <= policy.notAfter) return
+  const failure = new DeadlineReached(
+    `${label}: ${why}; the next attempt (in ${seconds(waitMs)}) would come after the end of the wait, so none was made.`
+  )
+  failure.attempts = attempts
+  throw failure
+}
+
 /** Waits until the shared gate opens (another worker was asked to hold back). */
-async function passGate(policy: RetryPolicy): Promise<void> {
+async function passGate(policy: RetryPolicy, label: string, attempts: number): Promise<void> {
   for (;;) {
     const wait = (policy.backoff?.until ?? 0) - policy.now()
     if (wait <= 0) return
+    withinDeadline(policy, wait, label, 'the API asked every request to wait (Retry-After)', attempts)
     await policy.sleep(wait)
   }
 }
@@ -186,7 +205,7 @@ export async function send(
 ): Promise<Exchange> {
   const label = `${request.method} ${new URL(request.url).pathname}`
   for (let attempt = 1; ; attempt++) {
-    await passGate(policy)
+    await passGate(policy, label, attempt - 1)
     const result = await attemptOnce(request, policy, transport, `${label} attempt ${attempt}`)
     const last = attempt >= policy.maxAttempts
     let reason: string
@@ -218,6 +237,7 @@ export async function send(
       reason = result.failure
       waitMs = backoffMs(attempt, policy.random)
     }
+    withinDeadline(policy, waitMs, label, `attempt ${attempt} failed: ${reason}`, attempt)
     policy.log(
       `${label}: attempt ${attempt} of ${policy.maxAttempts} failed: ${reason}; retrying in ${seconds(waitMs)}.`
     )

@@ -94,8 +94,10 @@ export class Session {
     }
   }
 
-  list(): Promise<IntegrationRecord[]> {
-    return this.ask(listIntegrations(this.api))
+  /** Every record of the project; with `notAfter` (epoch ms), no retry of the read starts after that time. */
+  list(notAfter?: number): Promise<IntegrationRecord[]> {
+    const api = notAfter === undefined ? this.api : { ...this.api, policy: { ...this.api.policy, notAfter } }
+    return this.ask(listIntegrations(api))
   }
 
   create(body: CreateBody, idempotencyKey: string): Promise<IntegrationRecord> {

@@ -7,6 +7,16 @@ import { neutralise } from './untrusted.js'
 const text = (max: number) => z.string().transform((value) => neutralise(value, max))
 const nullableText = text(1000).nullable().optional()
 
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
+
+/** A time as ISO 8601 (as sent when it is, converted when it is another readable form), or null when unreadable. */
+export function instantText(value: string | null | undefined): string | null {
+  if (!value) return null
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms)) return null
+  return ISO_8601.test(value) ? value : new Date(ms).toISOString()
+}
+
 /** One integration record. Unknown extra fields are kept: the API may add some. */
 export const integrationRecordSchema = z.looseObject({
   object: z.literal('integration').optional(),
@@ -19,10 +29,15 @@ export const integrationRecordSchema = z.looseObject({
   active: z.number().int().min(0),
   created_at: nullableText,
   updated_at: nullableText,
-  last_delivery_at: nullableText,
+  // An unreadable delivery time counts as no delivery (the stricter reading for a gate); an unreadable error
+  // time is kept, and health takes it for an error later than any delivery.
+  last_delivery_at: text(1000)
+    .nullable()
+    .transform((value) => instantText(value))
+    .optional(),
   last_error_at: nullableText,
   last_error_message: nullableText,
-  delivery_error_count: z.number().int().optional()
+  delivery_error_count: z.number().int().min(0).nullish()
 })
 
 export type IntegrationRecord = z.output<typeof integrationRecordSchema>
