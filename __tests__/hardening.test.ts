@@ -275,6 +275,18 @@ describe('7. server text cannot write workflow commands', () => {
     expect(result.summary).toContain('Invalid key\\n::warning::pwned')
   })
 
+  it('an API error’s HTML reaches the summary’s failure block as text', async () => {
+    nock(API)
+      .post('/integrations')
+      .reply(422, {
+        error: { type: 'request', code: 'invalid_data', message: '<b>x</b></code></pre><img src=y>' }
+      })
+    const result = await runAction(baseInputs)
+    expect(result.failed).toBe(true)
+    expect(result.summary).toContain('&lt;b&gt;x&lt;/b&gt;&lt;/code&gt;&lt;/pre&gt;&lt;img src=y&gt;')
+    expect(result.summary).not.toContain('<img')
+  })
+
   it('a created record’s provider and title (with \\r) reach the message and the outputs escaped', async () => {
     post(
       [],

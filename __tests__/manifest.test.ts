@@ -433,6 +433,23 @@ describe('unmanaged records', () => {
     ])
   })
 
+  it('server text in the failure below the summary table renders nothing: the block cannot be closed early', async () => {
+    project([
+      record({
+        id: 'evil1',
+        title: 'x</code></pre>\n\n# INJECTED <img src="https://evil.example/t.png">',
+        integration: 'Slack',
+        target_platform: 'iOS',
+        active: 1
+      })
+    ])
+    const result = await runManifest({ manifest: ONE, inputs: { mode: 'check', prune: 'pause' } })
+    expect(result.failed).toBe(true)
+    expect(result.summary).not.toContain('<img')
+    expect(result.summary).not.toContain('x</code>')
+    expect(result.summary).toContain('x&lt;/code&gt;&lt;/pre&gt;\\n\\n# INJECTED &lt;img')
+  })
+
   it('with prune: pause, check fails on an active one', async () => {
     project(UNMANAGED)
     const result = await runManifest({ manifest: ONE, inputs: { mode: 'check', prune: 'pause' } })
@@ -707,11 +724,32 @@ describe('the require gate', () => {
       `${at(3)} “Webhook”: Integration new1 (“Webhook”, Webhooks, Stripe) is paused`
     )
     expect(result.failure).not.toContain('amp1')
-    // The record stays made: outputs name it although the step fails.
+    // The record stays made: outputs name it although the step fails, and the create counts as a change made.
     expect(JSON.parse(result.outputs.integrations)).toEqual({
       'Amplitude — iOS (iOS)': 'amp1',
       'Webhook (Stripe)': 'new1'
     })
+    expect(result.outputs.changes).toBe('1')
+    expect(result.summary).toContain('### Qonversion integrations — apply: 1 change(s) made — failed')
+  })
+
+  it('apply: a create whose activation is refused still counts as a change made', async () => {
+    const api = project([], (sent) =>
+      STATUS_PATH.test(sent.path)
+        ? [403, { error: { type: 'auth', code: 'forbidden', message: 'Not allowed' } }]
+        : undefined
+    )
+    const result = await runManifest({
+      manifest: lines('integrations:', '  - {title: Amplitude — iOS, provider: amplitude, store: iOS}'),
+      inputs: { mode: 'apply' }
+    })
+    expect(result.failed).toBe(true)
+    expect(api.creates()).toHaveLength(1)
+    expect(planOf(result.outputs)[0]).toMatchObject({
+      result: 'created (paused), activation failed',
+      id: 'new1'
+    })
+    expect(result.outputs.changes).toBe('1')
   })
 
   it('apply with wait-seconds: re-reads the list until a new integration meets `require`', async () => {

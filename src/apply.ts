@@ -14,6 +14,8 @@ export interface Result {
   created: boolean
   /** What happened, in a few words for the log and the summary: `created (paused)`, `reused (active)` … */
   done: string
+  /** True when the decision's write went through (a create, an activation, a pause), whatever failed after it. */
+  wrote?: boolean
   error?: Error
 }
 
@@ -69,7 +71,12 @@ async function carryOut(
   const { wanted, record } = decision
   if (decision.action !== 'create') {
     const updated = await session.setStatus(record!.id, decision.action === 'activate' ? 1 : 0)
-    return { record: updated, created: false, done: decision.action === 'activate' ? 'set active' : 'paused' }
+    return {
+      record: updated,
+      created: false,
+      wrote: true,
+      done: decision.action === 'activate' ? 'set active' : 'paused'
+    }
   }
   let created: IntegrationRecord
   try {
@@ -81,16 +88,17 @@ async function carryOut(
     throw error instanceof ApiError ? await explainRefusal(error, wanted!, session) : error
   }
   if (wanted!.active !== true || created.active === 1) {
-    return { record: created, created: true, done: `created (${stateWord(created.active)})` }
+    return { record: created, created: true, wrote: true, done: `created (${stateWord(created.active)})` }
   }
   try {
     const active = await session.setStatus(created.id, 1)
-    return { record: active, created: true, done: 'created and set active' }
+    return { record: active, created: true, wrote: true, done: 'created and set active' }
   } catch (error) {
     // The record exists: report it with the failure, so outputs and the summary still name it.
     return {
       record: created,
       created: true,
+      wrote: true,
       done: `created (${stateWord(created.active)}), activation failed`,
       error: error as Error
     }

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import type { Result } from './apply.js'
 import { healthOf } from './health.js'
 import { WRITES } from './plan.js'
+import { addFailure, escapeHtml } from './report.js'
 
 export interface PlanRow {
   title: string
@@ -35,17 +36,16 @@ export function planRows(results: Result[], mode: 'plan' | 'apply' | 'check'): P
   })
 }
 
-/** Changes planned (plan, check) or carried out without error (apply). */
+/**
+ * Changes planned (plan, check) or made (apply): a create, activation or pause that went through counts, even when
+ * something after it failed (an activation after the create, the `require` gate).
+ */
 export function changesOf(results: Result[], mode: 'plan' | 'apply' | 'check'): number {
-  return results.filter((r) => WRITES.includes(r.decision.action) && (mode !== 'apply' || !r.error)).length
+  return results.filter((r) => (mode === 'apply' ? r.wrote : WRITES.includes(r.decision.action))).length
 }
 
 /** Markdown cell text: no pipe or line break can break the table, no HTML can render. */
-const cell = (text: string): string =>
-  text
-    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
-    .replace(/\|/g, '\\|')
-    .replace(/\s+/g, ' ')
+const cell = (text: string): string => escapeHtml(text).replace(/\|/g, '\\|').replace(/\s+/g, ' ')
 
 export function planTable(rows: PlanRow[]): string {
   const withResult = rows.some((r) => r.result !== undefined)
@@ -95,6 +95,6 @@ export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: bo
 export async function writeManifestSummary(markdown: string, error?: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const summary = core.summary.addRaw(markdown, true)
-  if (error) summary.addCodeBlock(error)
+  if (error) addFailure(summary, error)
   await summary.write()
 }

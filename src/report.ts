@@ -75,6 +75,11 @@ export function escapeHtml(text: string): string {
 
 const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
 
+/** The failure, below a summary's table: as text in a code block, so nothing in it (server text too) renders. */
+export function addFailure(summary: typeof core.summary, error: string): typeof core.summary {
+  return summary.addCodeBlock(escapeHtml(error))
+}
+
 /**
  * The job summary of every run, failed ones included: what was asked, what happened, the error. Values are the
  * user's own inputs and the record's fields, never the key. Outside a runner there is no summary file.
@@ -113,6 +118,6 @@ export async function writeSummary(report: StepReport): Promise<void> {
     ],
     ...rows
   ])
-  if (failed) summary.addCodeBlock(report.error!)
+  if (failed) addFailure(summary, report.error!)
   await summary.write()
 }
