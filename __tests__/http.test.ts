@@ -76,6 +76,18 @@ describe('send', () => {
     expect(p.sleeps).toEqual([])
   })
 
+  it('puts the answer’s body in the step-debug line with its control characters escaped and its length capped', async () => {
+    nock('https://api.test')
+      .post('/v4/integrations')
+      .reply(502, `<title>A\u001b[8mhidden\u0085x\u2028y\n::error::forged</title>${'z'.repeat(1000)}`)
+    const debug: string[] = []
+    await send(req, policy({ maxAttempts: 1, debug: (line) => debug.push(line) }), transport)
+    expect(debug).toHaveLength(1)
+    expect(debug[0]).toContain('body: <title>A\\u001b[8mhidden\\u0085x\\u2028y\\n::error::forged</title>zzz')
+    expect([...debug[0]].some((c) => c < ' ' || c === '\u0085' || c === '\u2028')).toBe(false)
+    expect(debug[0].length).toBeLessThan(700)
+  })
+
   it('retries 408 and 5xx with backoff, then succeeds', async () => {
     nock('https://api.test')
       .post('/v4/integrations')

@@ -58,6 +58,8 @@ beforeAll(async () => {
   proxy.on('connect', (incoming, client: Socket, head) => {
     connects.push({ url: incoming.url ?? '', auth: incoming.headers['proxy-authorization'] })
     sockets.push(client)
+    // A client that drops the tunnel (the body cap) resets it: expected, not a failure of the test.
+    client.on('error', () => undefined)
     if (typeof behaviour === 'number') {
       client.end(`HTTP/1.1 ${behaviour} Refused\r\n\r\n`)
       return
@@ -65,6 +67,7 @@ beforeAll(async () => {
     const [host, port] = (incoming.url ?? '').split(':')
     const upstream = connect(Number(port), host, () => {
       sockets.push(upstream)
+      upstream.on('error', () => undefined)
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       if (behaviour === 'cut') {
         client.destroy()
@@ -158,6 +161,24 @@ describe('the proxy transport', () => {
     await expect(get('/endless', { HTTP_PROXY: `http://${proxyHost}` })).rejects.toThrow(
       `GET /endless: the answer was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`
     )
+  })
+
+  it('sends plain http to a loopback API direct when the proxy is on another host: the key never reaches it', async () => {
+    // 192.0.2.1 (TEST-NET-1) answers nothing: had the request gone there, it would have failed.
+    const exchange = await get('/v4/integrations', { HTTP_PROXY: 'http://192.0.2.1:3128' })
+    expect(exchange.response.status).toBe(201)
+    expect(connects).toEqual([])
+  })
+
+  it('refuses credentials that are not valid percent-encoding, naming the proxy and variable, without retrying', async () => {
+    const p = policy()
+    const failure = get('/', { HTTP_PROXY: `http://u:p%zz@${proxyHost}` }, p)
+    await expect(failure).rejects.toThrow(
+      `GET /: the user name or password of the proxy http://${proxyHost} in HTTP_PROXY is not valid percent-encoding.`
+    )
+    await expect(failure).rejects.toMatchObject({ hint: expect.stringContaining('Fix HTTP_PROXY') })
+    expect(p.sleeps).toEqual([])
+    expect(connects).toEqual([])
   })
 
   it('explains a proxy variable that is not an address', async () => {

@@ -51,7 +51,17 @@ function proxyFor(env, target) {
     catch {
         throw new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`${found.name} is not a proxy address (expected http://host:port)`, false, `Fix ${found.name} in the runner's environment.`);
     }
-    return { url, variable: found.name, shown: `${url.protocol}//${url.host}` };
+    const shown = `${url.protocol}//${url.host}`;
+    let credentials;
+    try {
+        credentials = url.username
+            ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+            : undefined;
+    }
+    catch {
+        throw new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the user name or password of the proxy ${shown} in ${found.name} is not valid percent-encoding`, false, `Fix ${found.name}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`);
+    }
+    return { url, credentials, variable: found.name, shown };
 }
 /** NO_PROXY: `*`, or host names / domains (`example.com` and `.example.com` both cover subdomains), with optional port. */
 function bypassesProxy(env, target) {
@@ -86,9 +96,8 @@ function openTunnel(proxy, target, signal) {
     const port = target.port || (target.protocol === 'https:' ? '443' : '80');
     const authority = `${target.hostname}:${port}`;
     const headers = { Host: authority };
-    if (proxy.url.username) {
-        const credentials = `${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`;
-        headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    if (proxy.credentials) {
+        headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxy.credentials).toString('base64')}`;
     }
     const via = `the proxy ${proxy.shown} (from ${proxy.variable})`;
     const send = proxy.url.protocol === 'https:' ? (node_https__WEBPACK_IMPORTED_MODULE_1___default().request) : (node_http__WEBPACK_IMPORTED_MODULE_0___default().request);
@@ -139,11 +148,20 @@ async function throughProxy(proxy, request, signal) {
         outgoing.end(request.body);
     });
 }
+/**
+ * Plain http:// (allowed only to a loopback host) never goes to a proxy on another host: the Bearer key would
+ * cross the network in clear text on the way to it. A loopback target goes direct then; a loopback proxy is fine.
+ */
+function clearTextLeaves(proxy, target) {
+    return target.protocol === 'http:' && !(0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopback */ .U9)(proxy.url.hostname);
+}
 function proxyTransport(env) {
     return (request, signal) => {
         const target = new URL(request.url);
         const proxy = bypassesProxy(env, target) ? undefined : proxyFor(env, target);
-        return proxy ? throughProxy(proxy, request, signal) : (0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .direct */ .ob)(request, signal);
+        return proxy && !clearTextLeaves(proxy, target)
+            ? throughProxy(proxy, request, signal)
+            : (0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .direct */ .ob)(request, signal);
     };
 }
 

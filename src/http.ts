@@ -1,5 +1,6 @@
 // One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
 import { DeadlineReached, NetworkError } from './errors.js'
+import { neutralise } from './qonversion/untrusted.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -163,7 +164,7 @@ async function attemptOnce(
     clearTimeout(timer)
   }
   policy.debug(
-    `${label}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${response.body.slice(0, 500)}`
+    `${label}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${neutralise(response.body, 500)}`
   )
   return { response }
 }

@@ -1,6 +1,7 @@
 // Reads every input once and turns it into one validated Settings object; the zod schema is the Settings type.
 import { z } from 'zod'
 import { InputError } from './errors.js'
+import { isLoopback } from './transport.js'
 import { REQUIREMENTS } from './health.js'
 import { DOCUMENTED_PROVIDERS, caseVariantOf, closestNames, orList } from './suggest.js'
 
@@ -155,12 +156,6 @@ const idempotencyKey = z.string().transform((value, ctx) => {
   })
   return z.NEVER
 })
-
-/** Hosts where plain http:// cannot cross a network: the Bearer key stays on this machine. */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
-}
 
 const apiUrl = z.string().transform((value, ctx) => {
   let url: URL | undefined

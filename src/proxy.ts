@@ -5,10 +5,12 @@ import https from 'node:https'
 import tls from 'node:tls'
 import { isIP, type Socket } from 'node:net'
 import { TransportFailure, plainNetworkError, type HttpResponse, type Transport } from './http.js'
-import { direct, outgoingHeaders, readAnswer } from './transport.js'
+import { direct, isLoopback, outgoingHeaders, readAnswer } from './transport.js'
 
 interface Proxy {
   url: URL
+  /** `user:password` for Proxy-Authorization, decoded from the URL; undefined without a user name. */
+  credentials?: string
   /** The variable it came from, as the user will find it in the workflow. */
   variable: string
   /** The proxy's address without user name or password. */
@@ -40,7 +42,20 @@ export function proxyFor(env: NodeJS.ProcessEnv, target: URL): Proxy | undefined
       `Fix ${found.name} in the runner's environment.`
     )
   }
-  return { url, variable: found.name, shown: `${url.protocol}//${url.host}` }
+  const shown = `${url.protocol}//${url.host}`
+  let credentials: string | undefined
+  try {
+    credentials = url.username
+      ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+      : undefined
+  } catch {
+    throw new TransportFailure(
+      `the user name or password of the proxy ${shown} in ${found.name} is not valid percent-encoding`,
+      false,
+      `Fix ${found.name}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`
+    )
+  }
+  return { url, credentials, variable: found.name, shown }
 }
 
 /** NO_PROXY: `*`, or host names / domains (`example.com` and `.example.com` both cover subdomains), with optional port. */
@@ -75,9 +90,8 @@ function openTunnel(proxy: Proxy, target: URL, signal: AbortSignal): Promise<Soc
   const port = target.port || (target.protocol === 'https:' ? '443' : '80')
   const authority = `${target.hostname}:${port}`
   const headers: Record<string, string> = { Host: authority }
-  if (proxy.url.username) {
-    const credentials = `${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`
-    headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`
+  if (proxy.credentials) {
+    headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxy.credentials).toString('base64')}`
   }
   const via = `the proxy ${proxy.shown} (from ${proxy.variable})`
   const send = proxy.url.protocol === 'https:' ? https.request : http.request
@@ -158,10 +172,20 @@ async function throughProxy(
   })
 }
 
+/**
+ * Plain http:// (allowed only to a loopback host) never goes to a proxy on another host: the Bearer key would
+ * cross the network in clear text on the way to it. A loopback target goes direct then; a loopback proxy is fine.
+ */
+function clearTextLeaves(proxy: Proxy, target: URL): boolean {
+  return target.protocol === 'http:' && !isLoopback(proxy.url.hostname)
+}
+
 export function proxyTransport(env: NodeJS.ProcessEnv): Transport {
   return (request, signal) => {
     const target = new URL(request.url)
     const proxy = bypassesProxy(env, target) ? undefined : proxyFor(env, target)
-    return proxy ? throughProxy(proxy, request, signal) : direct(request, signal)
+    return proxy && !clearTextLeaves(proxy, target)
+      ? throughProxy(proxy, request, signal)
+      : direct(request, signal)
   }
 }

@@ -89,6 +89,12 @@ export const direct: Transport = (request, signal) =>
     outgoing.end(request.body)
   })
 
+/** Hosts where plain http:// cannot cross a network: the Bearer key stays on this machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+}
+
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
 
 /** Whether the runner names a proxy at all (NO_PROXY is weighed per request, by the proxy transport). */
