@@ -530,6 +530,31 @@ describe('11. log lines say what is true', () => {
     expect(result.stdout).toContain('Integration gNl6hyM6: created and set active.')
     expect(result.stdout).not.toMatch(/ready/i)
   })
+
+  it('an activation answered with a paused record says so, not "set active"', async () => {
+    post([], '/integrations', 201, record())
+    post([], '/integrations/gNl6hyM6/status', 200, record({ active: 0 }))
+    const result = await runAction({ ...baseInputs, activate: 'true' })
+    expect(result.stdout).toContain('Integration gNl6hyM6: created and asked to set active, answered paused.')
+    expect(result.stdout).not.toContain('created and set active')
+    expect(result.outputs['status-label']).toBe('paused')
+  })
+
+  it('an activation answered in the error state says so and warns, as for a suspended record found', async () => {
+    post([], '/integrations', 201, record())
+    post(
+      [],
+      '/integrations/gNl6hyM6/status',
+      200,
+      record({ active: 2, last_error_message: 'Invalid API key' })
+    )
+    const result = await runAction({ ...baseInputs, activate: 'true' })
+    expect(result.failed).toBe(false)
+    expect(result.stdout).toContain('Integration gNl6hyM6: created and asked to set active, answered error.')
+    expect(result.stdout).toMatch(
+      /::warning::Integration gNl6hyM6 is in the error state\. Last error: Invalid API key/
+    )
+  })
 })
 
 describe('12. retries only for statuses that can succeed later', () => {

@@ -125,7 +125,7 @@ describe('if-exists: reuse', () => {
     const result = await runAction({ ...baseInputs, 'if-exists': 'reuse' })
     expect(result.failed).toBe(false)
     expect(result.stdout).toMatch(
-      /::warning::Integration gNl6hyM6 was in the error state\. Last error: Invalid API key \(at 2026-11-26T08:00:00Z\).*fix the provider credentials/
+      /::warning::Integration gNl6hyM6 is in the error state\. Last error: Invalid API key \(at 2026-11-26T08:00:00Z\).*fix the provider credentials/
     )
     expect(result.outputs['status-label']).toBe('error')
   })

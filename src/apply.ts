@@ -61,6 +61,14 @@ function settled(decision: Decision): Omit<Result, 'decision'> | undefined {
   }
 }
 
+/** What a status change did, as the answer's record says: `set active`, or `asked to set active, answered paused`. */
+function statusSet(status: 0 | 1, answer: IntegrationRecord): string {
+  const asked = status === 1 ? 'set active' : 'paused'
+  return answer.active === status
+    ? asked
+    : `${status === 1 ? 'asked to set active' : 'asked to pause'}, answered ${stateWord(answer.active)}`
+}
+
 async function carryOut(
   decision: Decision,
   session: Session,
@@ -70,13 +78,9 @@ async function carryOut(
   if (ready) return ready
   const { wanted, record } = decision
   if (decision.action !== 'create') {
-    const updated = await session.setStatus(record!.id, decision.action === 'activate' ? 1 : 0)
-    return {
-      record: updated,
-      created: false,
-      wrote: true,
-      done: decision.action === 'activate' ? 'set active' : 'paused'
-    }
+    const status = decision.action === 'activate' ? 1 : 0
+    const updated = await session.setStatus(record!.id, status)
+    return { record: updated, created: false, wrote: true, done: statusSet(status, updated) }
   }
   let created: IntegrationRecord
   try {
@@ -92,7 +96,7 @@ async function carryOut(
   }
   try {
     const active = await session.setStatus(created.id, 1)
-    return { record: active, created: true, wrote: true, done: 'created and set active' }
+    return { record: active, created: true, wrote: true, done: `created and ${statusSet(1, active)}` }
   } catch (error) {
     // The record exists: report it with the failure, so outputs and the summary still name it.
     return {

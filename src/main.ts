@@ -119,11 +119,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
         now: session.api.policy.now
       })
       writeOutputs(result, key)
+      // `require: exists` lets a suspended record pass, but whoever reads the log should know Qonversion suspended
+      // it: the record as it ends (a create or activation answered in the error state), or as it was found.
       const found = result.decision.record
-      if (found && result.record && !result.error && healthOf(found) === 'error') {
-        // `require: exists` lets it pass, but whoever reads the log should know it was suspended by Qonversion.
+      const isNow = result.record && healthOf(result.record) === 'error'
+      const suspended = isNow ? result.record : found && healthOf(found) === 'error' ? found : undefined
+      if (suspended && result.record && !result.error) {
         log.warning(
-          `Integration ${found.id} was in the error state. ${deliveryFacts(found)} ${adviceFor('error')}`
+          `Integration ${suspended.id} ${isNow ? 'is' : 'was'} in the error state. ${deliveryFacts(suspended)} ${adviceFor('error')}`
         )
       }
       if (result.error) throw result.error
