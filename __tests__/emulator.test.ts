@@ -688,7 +688,7 @@ describe('request log', () => {
     await expect(
       fetch(`${emu.apiUrl}/integrations`, { headers: { authorization: `Bearer ${SANDBOX}` } })
     ).rejects.toThrow()
-    await call('GET', '/__emulator/requests')
+    await call('GET', '/__emulator/records', { key: null })
 
     const log = emu.requests()
     expect(log).toHaveLength(3)
@@ -784,27 +784,20 @@ describe('seed', () => {
 })
 
 describe('scale: many records, latency, rate limit', () => {
-  const control = (path: string, body?: unknown) =>
-    call(body === undefined ? 'GET' : 'POST', `/__emulator/${path}`, {
-      key: null,
-      ...(body === undefined ? {} : { body })
-    })
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
   const everyStore = CATALOG.flatMap((g) => g.integrations).filter((p) => p.allowedStores.length === 3)
 
-  it('seeds a JSON list in one call and lists dozens of records in order', async () => {
+  it('seeds a list in one call and lists dozens of records in order', async () => {
     const entries = everyStore.flatMap((p) =>
       STORES.map((store) => ({
         title: `${p.title} — ${store}`,
         integration: p.slug,
         target_platform: store,
-        active: 1
+        active: 1 as const
       }))
     )
     expect(entries.length).toBeGreaterThanOrEqual(36)
-    const seeded = await control('seed', entries)
-    expect(seeded.status).toBe(201)
-    expect(seeded.json).toHaveLength(entries.length)
+    expect(emu.seed(entries)).toHaveLength(entries.length)
     const list = await call('GET', '/v4/integrations')
     expect((list.json.data as Rec[]).map((r) => [r.title, r.target_platform])).toEqual(
       entries.map((e) => [e.title, e.target_platform])
@@ -815,13 +808,19 @@ describe('scale: many records, latency, rate limit', () => {
     ])
   })
 
-  it('refuses a whole list when one entry is bad, naming the entry', async () => {
-    const res = await control('seed', [
-      { title: 'ok', integration: 'slack', target_platform: 'iOS' },
-      { title: 'bad', integration: 'nope', target_platform: 'ios' }
-    ])
-    expectError(res, 422, 'request', 'invalid_data')
-    expect(res.json.error.details).toEqual([
+  it('refuses a whole list when one entry is bad, naming the entry', () => {
+    let error: unknown
+    try {
+      emu.seed([
+        { title: 'ok', integration: 'slack', target_platform: 'iOS' },
+        { title: 'bad', integration: 'nope', target_platform: 'ios' as never }
+      ])
+    } catch (thrown) {
+      error = thrown
+    }
+    expect(error).toBeInstanceOf(TypeError)
+    expect((error as Error).message).toMatch(/^invalid seed: \[1\]\.integration must be a provider slug/)
+    expect((error as { details: unknown }).details).toEqual([
       { field: '[1].integration', message: 'must be a provider slug from the catalog' },
       {
         field: '[1].target_platform',
@@ -841,7 +840,7 @@ describe('scale: many records, latency, rate limit', () => {
       const [entry] = slow.requests()
       expect(Date.parse(entry.answeredAt!) - Date.parse(entry.at)).toBeGreaterThanOrEqual(145)
       const controlBegan = Date.now()
-      await call('GET', '/__emulator/requests', { key: null }, slow.url)
+      await call('GET', '/__emulator/records', { key: null }, slow.url)
       expect(Date.now() - controlBegan).toBeLessThan(145)
       expect(slow.configure({ latencyMs: 0 })).toEqual({ latencyMs: 0, rateLimit: null, retryAfter: 1 })
       const fastBegan = Date.now()
@@ -894,29 +893,27 @@ describe('scale: many records, latency, rate limit', () => {
     expect((await create()).status).toBe(201)
   })
 
-  it('settings over HTTP; reset() puts back the start settings', async () => {
-    const changed = await control('settings', { rateLimit: 1, latencyMs: 5 })
-    expect(changed.status).toBe(200)
-    expect(changed.json).toEqual({ latencyMs: 5, rateLimit: 1, retryAfter: 1 })
-    expect((await control('settings', {})).json).toEqual(changed.json)
+  it('configure() changes the settings given; reset() puts back the start settings', async () => {
+    const changed = emu.configure({ rateLimit: 1, latencyMs: 5 })
+    expect(changed).toEqual({ latencyMs: 5, rateLimit: 1, retryAfter: 1 })
+    expect(emu.configure({})).toEqual(changed)
     await call('GET', '/v4/integrations')
     expect((await call('GET', '/v4/integrations')).status).toBe(429)
     emu.reset()
-    expect((await control('settings', {})).json).toEqual({ latencyMs: 0, rateLimit: null, retryAfter: 1 })
+    expect(emu.configure({})).toEqual({ latencyMs: 0, rateLimit: null, retryAfter: 1 })
     expect((await call('GET', '/v4/integrations')).status).toBe(200)
   })
 
   it('refuses bad settings, and options start() no longer has', async () => {
-    for (const [body, message] of [
+    for (const [changes, message] of [
       [{ rateLimit: 0 }, 'rateLimit must be an integer >= 1'],
       [{ latencyMs: -5 }, 'latencyMs must be an integer between 0 and 60000'],
       [{ retryAfter: 1.5 }, 'retryAfter must be a whole number of seconds'],
       [{ burst: 3 }, 'unknown setting "burst"']
     ] as const) {
-      const res = await control('settings', body)
-      expectError(res, 422, 'request', 'invalid_data')
-      expect(res.json.error.message).toContain(`invalid settings: ${message}`)
+      expect(() => emu.configure(changes as never)).toThrow(`invalid settings: ${message}`)
     }
+    expect(emu.configure({})).toEqual({ latencyMs: 0, rateLimit: null, retryAfter: 1 })
     await expect(start({ port: 0, keys: ['sk_x'] } as never)).rejects.toThrow('unknown setting "keys"')
     await expect(start({ port: 0, rateLimit: 0 })).rejects.toThrow(TypeError)
   })
@@ -1068,19 +1065,19 @@ describe('delivery health over time', () => {
     expect(await health(ids.fixed)).toEqual(['delivered', 0])
   })
 
-  it('sets delivery fields directly over HTTP; updated_at moves only with active', async () => {
+  it('sets delivery fields directly; updated_at moves only with active', async () => {
     const id = await createId()
     const created = await read(id)
-    const errored = await control('delivery', {
+    await sleep(5)
+    const errored = emu.setDelivery({
       id,
       last_error_at: '2026-11-26T08:00:00Z',
       last_error_message: 'Amplitude rejected the API key',
       delivery_error_count: 7
     })
-    expect(errored.status).toBe(200)
-    expect(errored.json).toMatchObject({ id, env: 'sandbox', active: 0, updated_at: created.updated_at })
-    const suspended = await control('delivery', { id, active: 2 })
-    expect(Date.parse((suspended.json as Rec).updated_at)).toBeGreaterThan(Date.parse(created.updated_at))
+    expect(errored).toMatchObject({ id, env: 'sandbox', active: 0, updated_at: created.updated_at })
+    const suspended = emu.setDelivery({ id, active: 2 })
+    expect(Date.parse(suspended.updated_at)).toBeGreaterThan(Date.parse(created.updated_at))
     expect(await read(id)).toMatchObject({
       active: 2,
       last_error_at: '2026-11-26T08:00:00Z',
@@ -1096,14 +1093,13 @@ describe('delivery health over time', () => {
     })
     expect(healthy).toMatchObject({ active: 1, last_delivery_at: '2026-11-27T08:00:00Z' })
     const production = await createId(amplitude, { key: PRODUCTION })
-    expect((await control('delivery', { id: production, active: 1 })).json.env).toBe('production')
+    expect(emu.setDelivery({ id: production, active: 1 }).env).toBe('production')
   })
 
   it('setting active to 1 directly starts the scenario clock too', async () => {
     emu.scenario({ kind: 'fail', suspendAfterErrors: 1, message: 'quota exceeded' })
     const id = await createId()
-    const res = await control('delivery', { id, active: 1 })
-    expect(res.json).toMatchObject({
+    expect(emu.setDelivery({ id, active: 1 })).toMatchObject({
       active: 2,
       delivery_error_count: 1,
       last_error_message: 'Suspended after 1 failed deliveries: quota exceeded'
@@ -1113,16 +1109,11 @@ describe('delivery health over time', () => {
   it('refuses a bad delivery update or scenario, naming the problem', async () => {
     const id = await createId()
     await call('DELETE', `/v4/integrations/${id}`)
-    const deleted = await control('delivery', { id, active: 1 })
-    expectError(deleted, 422, 'request', 'invalid_data')
-    expect(deleted.json.error.details).toEqual([{ field: 'id', message: 'matches no live record' }])
-    const bad = await control('delivery', { active: 3, last_delivery_at: 'yesterday', title: 'x' })
-    expect(bad.json.error.details).toEqual([
-      { field: 'id', message: 'must be the id of a record' },
-      { field: 'active', message: 'must be 0, 1 or 2' },
-      { field: 'last_delivery_at', message: 'must be an ISO 8601 date or null' },
-      { field: 'title', message: 'unknown field' }
-    ])
+    expect(() => emu.setDelivery({ id, active: 1 })).toThrow('invalid delivery: id matches no live record')
+    expect(() => emu.setDelivery({ active: 3, last_delivery_at: 'yesterday', title: 'x' } as never)).toThrow(
+      'invalid delivery: id must be the id of a record; active must be 0, 1 or 2; ' +
+        'last_delivery_at must be an ISO 8601 date or null; title unknown field'
+    )
     expect(() => emu.setDelivery({ id: 'nope', delivery_error_count: -1 })).toThrow(
       'invalid delivery: delivery_error_count must be an integer >= 0'
     )
@@ -1209,33 +1200,28 @@ describe('control endpoints over HTTP', () => {
     expectError(await control('POST', 'faults', undefined), 400, 'request', 'invalid_request')
   })
 
-  it('seeds, lists records and requests, and resets', async () => {
-    const seeded = await control('POST', 'seed', { title: 'x', integration: 'braze', target_platform: 'iOS' })
-    expect(seeded.status).toBe(201)
-    expect(seeded.json).toMatchObject({ integration: 'Braze', env: 'sandbox' })
-    const badSeed = await control('POST', 'seed', {
-      title: 'x',
-      integration: 'braze',
-      target_platform: 'iOS',
-      x: 1
-    })
-    expectError(badSeed, 422, 'request', 'invalid_data')
-    expect(badSeed.json.error.details).toEqual([{ field: 'x', message: 'unknown field' }])
-
+  it('lists records, deleted ones too, for one environment or both', async () => {
+    const deleted = await createId({ title: 'x', integration: 'braze', target_platform: 'iOS' })
+    await call('DELETE', `/v4/integrations/${deleted}`)
     await create(amplitude, { key: PRODUCTION })
-    expect((await control('GET', 'records')).json.data).toHaveLength(2)
+    const all = await control('GET', 'records')
+    expect(all.status).toBe(200)
+    expect(all.json).toMatchObject({
+      object: 'list',
+      data: [
+        { id: deleted, integration: 'Braze', slug: 'braze', env: 'sandbox', deleted: true },
+        { env: 'production', deleted: false }
+      ]
+    })
     expect((await control('GET', 'records?env=production')).json.data).toMatchObject([{ env: 'production' }])
+    expect((await control('GET', 'records?env=sandbox')).json.data).toMatchObject([{ id: deleted }])
     expectError(await control('GET', 'records?env=staging'), 400, 'request', 'invalid_request')
-
-    const requests = await control('GET', 'requests')
-    expect(requests.json).toMatchObject({ object: 'list', data: [{ method: 'POST', status: 201 }] })
-
-    expect((await control('POST', 'reset')).json).toEqual({ reset: true })
-    expect(emu.records()).toEqual([])
-    expect(emu.requests()).toEqual([])
   })
 
   it('answers unknown control routes and methods with envelopes', async () => {
+    for (const gone of ['requests', 'seed', 'delivery', 'settings', 'reset']) {
+      expectError(await control('POST', gone, {}), 404, 'request', 'route_not_found')
+    }
     expectError(await control('GET', 'nothing'), 404, 'request', 'route_not_found')
     expectError(await control('DELETE', 'records'), 405, 'request', 'method_not_allowed')
     expectError(await control('GET', 'faults'), 405, 'request', 'method_not_allowed')
@@ -1284,39 +1270,6 @@ describe('cli', () => {
     expect(code).toBe(0)
   })
 
-  it('takes latency and a rate limit as flags', async () => {
-    const child = spawn(process.execPath, [
-      cli,
-      '--port',
-      '0',
-      '--latency-ms',
-      '100',
-      '--rate-limit',
-      '2',
-      '--retry-after',
-      '3'
-    ])
-    try {
-      const line = await firstLine(child)
-      expect(line).toMatch(
-        /\(keys: sk_emulator, test_sk_emulator; latency 100 ms; rate limit 2\/s, Retry-After 3 s\)$/
-      )
-      const base = /(http:\/\/\S+)\/v4/.exec(line)![1]
-      const began = Date.now()
-      const burst = await Promise.all(
-        Array.from({ length: 3 }, () => call('GET', '/v4/integrations', {}, base))
-      )
-      expect(Date.now() - began).toBeGreaterThanOrEqual(95)
-      expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 429])
-      expect(burst.find((r) => r.status === 429)!.headers.get('retry-after')).toBe('3')
-      const log = await call('GET', '/__emulator/requests', { key: null }, base)
-      expect(log.json.data).toHaveLength(3)
-    } finally {
-      child.kill('SIGTERM')
-    }
-    expect(((await once(child, 'exit')) as [number | null])[0]).toBe(0)
-  })
-
   it('stops on SIGINT, and rejects a bad port or an unknown flag', async () => {
     const child = spawn(process.execPath, [cli, '--port', '0'])
     try {
@@ -1329,8 +1282,8 @@ describe('cli', () => {
     const badFlags = [
       ['--port', 'eighty'],
       ['--key', 'sk_x'],
-      ['--rate-limit', '0'],
-      ['--latency-ms', '5ms']
+      ['--rate-limit', '10'],
+      ['--latency-ms', '50']
     ]
     const codes = await Promise.all(
       badFlags.map(async (args) => {

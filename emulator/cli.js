@@ -1,15 +1,12 @@
-// `npm run emulator -- --port N …`: runs the emulator in the foreground until SIGINT/SIGTERM (flags: --help).
+// `npm run emulator -- --port N`: runs the emulator in the foreground until SIGINT/SIGTERM (flags: --help).
 // @ts-check
 import { parseArgs } from 'node:util'
 import { KEYS } from './api.js'
 import { start } from './server.js'
-import { DEFAULT_SETTINGS, checkSettings } from './traffic.js'
 
-const USAGE = `Usage: node emulator/cli.js [--port N] [--latency-ms N] [--rate-limit N] [--retry-after S]
-  --port N          port on 127.0.0.1 (default 8787; 0 picks a free port)
-  --latency-ms N    milliseconds added to every API request (default 0)
-  --rate-limit N    API requests per second; beyond that 429 with Retry-After (default: no limit)
-  --retry-after S   seconds in that Retry-After header (default 1)`
+const USAGE = `Usage: node emulator/cli.js [--port N]
+  --port N    port on 127.0.0.1 (default 8787; 0 picks a free port)
+  --help, -h  prints this usage`
 
 /**
  * @param {string} message
@@ -25,9 +22,6 @@ function readOptions() {
     return parseArgs({
       options: {
         port: { type: 'string', default: '8787' },
-        'latency-ms': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'retry-after': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -45,25 +39,7 @@ if (values.help) {
 const port = Number(values.port)
 if (!/^\d+$/.test(values.port) || port > 65535) usageError(`invalid --port "${values.port}"`)
 
-/** @param {'latency-ms' | 'rate-limit' | 'retry-after'} flag */
-function integerFlag(flag) {
-  const value = values[flag]
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) usageError(`invalid --${flag} "${value}": expected a whole number`)
-  return Number(value)
-}
-const traffic = {
-  latencyMs: integerFlag('latency-ms'),
-  rateLimit: integerFlag('rate-limit'),
-  retryAfter: integerFlag('retry-after')
-}
-try {
-  checkSettings(traffic, DEFAULT_SETTINGS)
-} catch (error) {
-  usageError(error instanceof Error ? error.message : String(error))
-}
-
-const emulator = await start({ port, ...traffic }).catch((/** @type {unknown} */ error) => {
+const emulator = await start({ port }).catch((/** @type {unknown} */ error) => {
   console.error(
     `emulator: cannot listen on port ${port}: ${error instanceof Error ? error.message : String(error)}`
   )
@@ -79,11 +55,4 @@ async function stop(signal) {
 process.once('SIGINT', (signal) => void stop(signal))
 process.once('SIGTERM', (signal) => void stop(signal))
 // Announced only once the handlers exist: whoever reads this line may signal straight away.
-const shaping = [
-  traffic.latencyMs ? `latency ${traffic.latencyMs} ms` : '',
-  traffic.rateLimit ? `rate limit ${traffic.rateLimit}/s, Retry-After ${traffic.retryAfter ?? 1} s` : ''
-]
-  .filter(Boolean)
-  .map((text) => `; ${text}`)
-  .join('')
-console.log(`Qonversion emulator listening on ${emulator.apiUrl} (keys: ${KEYS.join(', ')}${shaping})`)
+console.log(`Qonversion emulator listening on ${emulator.apiUrl} (keys: ${KEYS.join(', ')})`)

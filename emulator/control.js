@@ -1,6 +1,7 @@
-// The /__emulator/ control endpoints, so tests in another process can drive the emulator over HTTP.
+// The /__emulator/ control endpoints, so a workflow or script that runs the emulator as its own process can queue
+// faults, add delivery scenarios and read the records over HTTP.
 // @ts-check
-import { errorReply, invalidData, invalidRequest, methodNotAllowed, routeNotFound } from './errors.js'
+import { errorReply, invalidRequest, methodNotAllowed, routeNotFound } from './errors.js'
 import { jsonReply } from './reply.js'
 import { ENVS } from './store.js'
 
@@ -9,21 +10,14 @@ import { ENVS } from './store.js'
 /** @typedef {import('./store.js').AdminRecord} AdminRecord */
 /** @typedef {import('./faults.js').Fault} Fault */
 /** @typedef {import('./faults.js').FaultSpec} FaultSpec */
-/** @typedef {import('./log.js').LoggedRequest} LoggedRequest */
 /** @typedef {import('./delivery.js').Scenario} Scenario */
 /** @typedef {import('./delivery.js').ScenarioSpec} ScenarioSpec */
-/** @typedef {import('./traffic.js').Settings} Settings */
 /**
- * The same operations the in-process handle offers.
+ * The in-process operations these routes are the HTTP twins of.
  * @typedef {object} Controls
  * @property {(spec: FaultSpec) => Fault} inject
- * @property {() => LoggedRequest[]} requests
  * @property {(env?: Env) => AdminRecord[]} records
- * @property {(input: unknown) => AdminRecord | AdminRecord[]} seed
  * @property {(spec: ScenarioSpec) => Scenario} scenario
- * @property {(input: unknown) => AdminRecord} setDelivery
- * @property {(changes: unknown) => Settings} configure
- * @property {() => void} reset
  */
 /**
  * @typedef {object} ControlRequest
@@ -32,18 +26,6 @@ import { ENVS } from './store.js'
  * @property {URLSearchParams} query
  * @property {string} rawBody
  */
-
-/** Raised by seed() and setDelivery() so the HTTP layer can answer with field details, not a bare message. */
-export class FieldsError extends TypeError {
-  /**
-   * @param {string} subject what was refused, e.g. "seed"
-   * @param {import('./errors.js').FieldError[]} details
-   */
-  constructor(subject, details) {
-    super(`invalid ${subject}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`)
-    this.details = details
-  }
-}
 
 /**
  * @param {Controls} controls
@@ -56,9 +38,6 @@ export function handleControl(controls, req) {
     '/__emulator/faults': {
       POST: () => withBody(req, (body) => jsonReply(201, controls.inject(/** @type {FaultSpec} */ (body))))
     },
-    '/__emulator/requests': {
-      GET: () => jsonReply(200, { object: 'list', data: controls.requests() })
-    },
     '/__emulator/records': {
       GET: () => {
         const env = req.query.get('env') ?? undefined
@@ -70,24 +49,9 @@ export function handleControl(controls, req) {
         })
       }
     },
-    '/__emulator/seed': {
-      POST: () => withBody(req, (body) => jsonReply(201, controls.seed(body)))
-    },
     '/__emulator/scenarios': {
       POST: () =>
         withBody(req, (body) => jsonReply(201, controls.scenario(/** @type {ScenarioSpec} */ (body))))
-    },
-    '/__emulator/delivery': {
-      POST: () => withBody(req, (body) => jsonReply(200, controls.setDelivery(body)))
-    },
-    '/__emulator/settings': {
-      POST: () => withBody(req, (body) => jsonReply(200, controls.configure(body)))
-    },
-    '/__emulator/reset': {
-      POST: () => {
-        controls.reset()
-        return jsonReply(200, { reset: true })
-      }
     }
   }
   const route = routes[req.path]
@@ -113,7 +77,6 @@ function withBody(req, use) {
   try {
     return use(body)
   } catch (error) {
-    if (error instanceof FieldsError) return invalidData(error.details)
     if (error instanceof TypeError) return errorReply(422, 'request', 'invalid_data', error.message)
     throw error
   }

@@ -75,6 +75,9 @@ export class DeliveryWorker {
       progress = { scenario: scenario.id, activatedAt: record.activatedAt, applied: 0 }
       this.#progress.set(record, progress)
     }
+    // The store's clock is strictly increasing, so an activation can be stamped a millisecond or two ahead of
+    // Date.now(); a read straight after it still comes after it.
+    now = Math.max(now, record.activatedAt)
     const first = Math.max(record.activatedAt, Date.parse(scenario.addedAt)) + scenario.afterMs
     if (now < first) return
 

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http'
 import { URLSearchParams } from 'node:url'
 import { handleApi } from './api.js'
-import { FieldsError, handleControl } from './control.js'
+import { handleControl } from './control.js'
 import { DeliveryWorker } from './delivery.js'
 import { errorReply, payloadTooLarge, rateLimited } from './errors.js'
 import { FaultQueue, faultReply } from './faults.js'
@@ -65,6 +65,18 @@ import { checkDelivery, checkSeed } from './validation.js'
  * @property {(changes: Partial<Settings>) => Settings} configure changes traffic settings until reset()
  * @property {() => void} reset also puts the settings back to start()'s
  */
+
+/** Thrown by seed() and setDelivery(): a TypeError whose message names every bad field; `details` lists them. */
+export class FieldsError extends TypeError {
+  /**
+   * @param {string} subject what was refused, e.g. "seed"
+   * @param {import('./errors.js').FieldError[]} details
+   */
+  constructor(subject, details) {
+    super(`invalid ${subject}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`)
+    this.details = details
+  }
+}
 
 const HOST = '127.0.0.1'
 const MAX_BODY = 1024 * 1024
