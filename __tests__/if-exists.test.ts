@@ -312,6 +312,28 @@ describe('dry-run with the catalog', () => {
     )
   })
 
+  it('with the documented list only, an undocumented slug is warned about and passes, as the real run would send it', async () => {
+    nock(API).get('/integrations').reply(200, list())
+    nock(API).get('/integrations/meta').reply(200, '{not json')
+    const result = await runAction({ ...baseInputs, provider: 'newprovider', 'dry-run': 'true' })
+    expect(result.failed).toBe(false)
+    expect(result.stdout).toMatch(/::warning::.*`newprovider`/)
+    expect(result.stdout).toContain('Dry run: would create a new integration.')
+    expect(result.stdout).not.toContain('Qonversion would refuse')
+  })
+
+  it('with the live catalog, an undocumented slug fails the dry run as Qonversion would refuse it', async () => {
+    nock(API).get('/integrations').reply(200, list())
+    nock(API)
+      .get('/integrations/meta')
+      .reply(200, { data: [{ slug: 'amplitude', title: 'Amplitude', allowedStores: ['iOS'] }] })
+    const result = await runAction({ ...baseInputs, provider: 'newprovider', 'dry-run': 'true' })
+    expect(result.failed).toBe(true)
+    expect(result.failure).toContain(
+      "Dry run: Qonversion would refuse this request: `newprovider` is not in Qonversion's provider catalog"
+    )
+  })
+
   it('fails as the real run would when the catalog keeps answering 503', async () => {
     nock(API).get('/integrations').reply(200, list())
     nock(API).get('/integrations/meta').times(4).reply(503)
