@@ -73,6 +73,33 @@ describe('1. never another provider’s record', () => {
     expect(result.failure).toMatch(/Make the match unambiguous/)
     expect(result.outputs.created).not.toBe('true')
   })
+
+  it('a display title two catalog entries share (`Apple Search Ads` for searchads and asa_legacy): fails closed, no POST', async () => {
+    nock(API)
+      .get('/integrations')
+      .reply(200, list(record({ id: 'ASA1', title: 'ASA', integration: 'Apple Search Ads', active: 1 })))
+    const meta = nock(API)
+      .get('/integrations/meta')
+      .reply(200, {
+        data: [
+          { slug: 'searchads', title: 'Apple Search Ads', allowedStores: ['iOS'] },
+          { slug: 'asa_legacy', title: 'Apple Search Ads', allowedStores: ['iOS'] }
+        ]
+      })
+    const create = nock(API).post('/integrations').reply(201, record())
+    const result = await runAction({
+      ...baseInputs,
+      title: 'ASA',
+      provider: 'searchads',
+      'if-exists': 'reuse'
+    })
+    expect(result.failed).toBe(true)
+    meta.done()
+    expect(create.isDone()).toBe(false)
+    expect(result.failure).toMatch(/Cannot tell whether this integration is `searchads`/)
+    expect(result.failure).toContain('  - ASA1: provider “Apple Search Ads”, store iOS')
+    expect(result.outputs['integration-id']).toBeUndefined()
+  })
 })
 
 describe('2. a provider slug in the wrong letter case', () => {

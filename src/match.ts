@@ -10,16 +10,18 @@ const squash = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g
 
 /**
  * Whether a record's provider (the API returns the DISPLAY title, `Amplitude`) is the asked slug: the same when
- * it spells the slug or the catalog's title for it; another provider when it spells another catalog entry;
- * unknown otherwise — the caller must then stop rather than reuse on a guess.
+ * it spells the slug or the catalog's title for it and no other entry; another provider when it spells only
+ * another catalog entry; unknown otherwise — the caller must then stop rather than reuse on a guess.
  */
 export function providerVerdict(recordProvider: string, slug: string, catalog: Catalog): ProviderVerdict {
   const name = squash(recordProvider)
   const names = (entry: { slug: string; title?: string }): string[] =>
     entry.title ? [squash(entry.slug), squash(entry.title)] : [squash(entry.slug)]
   const asked = catalog.entries.find((e) => e.slug === slug) ?? { slug }
-  if (names(asked).includes(name)) return 'same'
-  return catalog.entries.some((e) => e.slug !== slug && names(e).includes(name)) ? 'other' : 'unknown'
+  const another = catalog.entries.some((e) => e.slug !== slug && names(e).includes(name))
+  // A name that reads as the asked provider and as another one too (two entries titled alike) tells nothing.
+  if (names(asked).includes(name)) return another ? 'unknown' : 'same'
+  return another ? 'other' : 'unknown'
 }
 
 /** Records the API still lists but marks as deleted (the docs do not say whether it lists them) never match. */
