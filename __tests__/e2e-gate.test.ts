@@ -174,6 +174,28 @@ describe('the health gate, on dist/index.js against the emulator', () => {
     expect(result.outputs).toMatchObject({ health: 'idle', 'delivery-error-count': '0', created: 'true' })
   })
 
+  it('fails while waiting when deliveries keep failing and Qonversion suspends the integration', async () => {
+    emu.scenario({
+      kind: 'fail',
+      afterMs: 500,
+      everyMs: 500,
+      suspendAfterErrors: 3,
+      message: 'Invalid API key'
+    })
+    const result = await run(inputs({ activate: 'true', require: 'delivering', 'wait-seconds': '6' }))
+    expect(result.code).toBe(1)
+    // Idle when activated; by the first re-read (4 s) three deliveries have failed and it is suspended.
+    expect(result.stdout).toMatch(/Health check 1 after 4 s: \w+ error, 3 delivery error\(s\)\./)
+    expect(result.stdout).toMatch(/is error; `require: delivering` needs healthy — waited 6 s/)
+    expect(result.stdout).toContain('Suspended after 3 failed deliveries: Invalid API key')
+    expect(result.outputs).toMatchObject({
+      health: 'error',
+      status: '2',
+      'delivery-error-count': '3',
+      'last-error': 'Suspended after 3 failed deliveries: Invalid API key'
+    })
+  })
+
   it('fails on a suspended integration with its last error in the message', async () => {
     const [suspended] = emu.seed([
       {

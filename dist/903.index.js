@@ -119,7 +119,7 @@ function openTunnel(proxy, target, signal) {
             const why = TUNNEL_REFUSALS[status];
             reject(new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`${via} refused the tunnel to ${authority}: HTTP ${status}${why ? ` — ${why}` : ''}`, status >= 500, `Check ${proxy.variable} and the proxy's rules for ${target.hostname}.`));
         });
-        connect.on('error', (error) => reject(new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`could not reach ${via}: ${(0,_http_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check that the proxy in ${proxy.variable} is running and reachable from the runner.`)));
+        connect.on('error', (error) => reject(new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`could not reach ${via}: ${(0,_http_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check that the proxy ${proxy.shown} (from ${proxy.variable}) is running and reachable from the runner.`)));
         connect.end();
     });
 }
@@ -131,7 +131,7 @@ async function throughProxy(proxy, request, signal) {
     return new Promise((resolve, reject) => {
         const failed = (error) => reject(error instanceof _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az
             ? error
-            : new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the tunnel through the proxy ${proxy.shown} (from ${proxy.variable}) closed before the answer came: ${(0,_http_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check the proxy in ${proxy.variable}; re-running is safe.`));
+            : new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the tunnel through the proxy ${proxy.shown} (from ${proxy.variable}) closed before the answer came: ${(0,_http_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check the proxy ${proxy.shown} (from ${proxy.variable}); re-running is safe.`));
         const outgoing = node_http__WEBPACK_IMPORTED_MODULE_0___default().request({
             protocol: 'http:',
             host,

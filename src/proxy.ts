@@ -123,7 +123,7 @@ function openTunnel(proxy: Proxy, target: URL, signal: AbortSignal): Promise<Soc
         new TransportFailure(
           `could not reach ${via}: ${plainNetworkError(error)}`,
           true,
-          `Check that the proxy in ${proxy.variable} is running and reachable from the runner.`
+          `Check that the proxy ${proxy.shown} (from ${proxy.variable}) is running and reachable from the runner.`
         )
       )
     )
@@ -148,7 +148,7 @@ async function throughProxy(
           : new TransportFailure(
               `the tunnel through the proxy ${proxy.shown} (from ${proxy.variable}) closed before the answer came: ${plainNetworkError(error)}`,
               true,
-              `Check the proxy in ${proxy.variable}; re-running is safe.`
+              `Check the proxy ${proxy.shown} (from ${proxy.variable}); re-running is safe.`
             )
       )
     const outgoing = http.request(
