@@ -26,7 +26,7 @@ const summaryFile = join(mkdtempSync(join(tmpdir(), 'qia-summary-')), 'summary')
 /**
  * Inputs left out get their default from `defaults`; `files` are written into a fresh GITHUB_WORKSPACE; `env`
  * values override the environment (undefined removes one; `$WORKSPACE` in a value is the workspace's path).
- * Sleeps are recorded and take no time, randomness is fixed, unless `options` says otherwise.
+ * Sleeps are recorded and take no time (the clock moves by them alone), randomness is fixed, unless `options` says otherwise.
  */
 export async function runInProcess(
   setup: {
@@ -65,12 +65,17 @@ export async function runInProcess(
     return true
   })
   const sleeps: number[] = []
+  // A clock that only sleeping moves (from the real time at the start), so waits computed from it are exact.
+  const startedAt = Date.now()
+  let slept = 0
   try {
     await start({
       sleep: (ms) => {
         sleeps.push(ms)
+        slept += ms
         return Promise.resolve()
       },
+      now: () => startedAt + slept,
       random: () => 0.5,
       ...options
     })

@@ -774,7 +774,7 @@ describe('the require gate', () => {
       '/v4/integrations',
       '/v4/integrations'
     ])
-    expect(result.stdout).toContain('Health check 1 after 0 s: new1 healthy, 0 delivery error(s).')
+    expect(result.stdout).toContain('Health check 1 after 4 s: new1 healthy, 0 delivery error(s).')
     expect(planOf(result.outputs).map((r) => [r.id, r.health])).toEqual([
       ['amp1', 'healthy'],
       ['new1', 'healthy']

@@ -174,15 +174,56 @@ describe('upsertComment', () => {
     await expect(failure).rejects.not.toThrow(/permissions/)
   })
 
-  it('names the comment it could not update', async () => {
+  it('names the comment it could not update when GitHub fails for another reason', async () => {
+    nock(GITHUB)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [comment(8, COMMENT_MARKER)])
+      .patch('/repos/acme/app/issues/comments/8')
+      .reply(500, { message: 'Server Error' })
+    await expect(upsertComment({ ...target, body: COMMENT_MARKER })).rejects.toThrow(
+      /^Could not update comment 8 on pull request #7 of acme\/app: GitHub answered HTTP 500/
+    )
+  })
+
+  it('passes over a marked comment it may not edit (someone pasted the marker), updating ours, a bot’s, first', async () => {
+    const body = fitComment({ heading: '### Plan', table: tableOf(2) })
+    const github = nock(GITHUB)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [
+        { ...comment(3, `${COMMENT_MARKER} pasted`), user: { login: 'mallory', type: 'User' } },
+        { ...comment(4, `${COMMENT_MARKER}\nold plan`), user: { login: 'github-actions[bot]', type: 'Bot' } }
+      ])
+      .patch('/repos/acme/app/issues/comments/4', { body })
+      .reply(200, comment(4, body))
+    await expect(upsertComment({ ...target, body })).resolves.toMatchObject({ id: 4, action: 'updated' })
+    expect(github.isDone()).toBe(true)
+  })
+
+  it('posts a new comment when every marked one refuses the edit, and says so when the post is refused too', async () => {
+    const body = fitComment({ heading: '### Plan', table: tableOf(2) })
+    const github = nock(GITHUB)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [{ ...comment(3, COMMENT_MARKER), user: { login: 'mallory', type: 'User' } }])
+      .patch('/repos/acme/app/issues/comments/3')
+      .reply(403, { message: 'Forbidden' })
+      .post(COMMENTS, { body })
+      .reply(201, comment(9, body))
+    await expect(upsertComment({ ...target, body })).resolves.toMatchObject({ id: 9, action: 'created' })
+    expect(github.isDone()).toBe(true)
+
     nock(GITHUB)
       .get(COMMENTS)
       .query(true)
       .reply(200, [comment(8, COMMENT_MARKER)])
       .patch('/repos/acme/app/issues/comments/8')
       .reply(403, { message: 'Resource not accessible by integration' })
-    await expect(upsertComment({ ...target, body: COMMENT_MARKER })).rejects.toThrow(
-      /^Could not update comment 8 on pull request #7 of acme\/app: GitHub answered HTTP 403: .*pull-requests: write/
+      .post(COMMENTS)
+      .reply(403, { message: 'Resource not accessible by integration' })
+    await expect(upsertComment({ ...target, body })).rejects.toThrow(
+      /^Could not post the plan comment \(comment 8 with the marker could not be updated either\) on pull request #7 of acme\/app: GitHub answered HTTP 403: .*pull-requests: write/
     )
   })
 

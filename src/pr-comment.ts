@@ -112,7 +112,8 @@ function requestOptions(env: NodeJS.ProcessEnv): { request?: { fetch: typeof fet
 }
 
 /**
- * Finds this action's comment on the PR by the marker (through every page) and updates it, or creates one.
+ * Finds this action's comment on the PR by the marker (through every page) and updates it, or creates one. A
+ * marked comment the token may not edit (someone else's) is passed over, so a pasted marker cannot block the plan.
  * `body` comes from fitComment, which puts the marker in: a body without it would be posted anew on every run.
  * A failure throws an ExpectedFailure that says which request failed and, for 403, which permission to grant.
  */
@@ -132,7 +133,9 @@ export async function upsertComment(options: {
   })
   const where = `pull request #${issueNumber} of ${owner}/${repo}`
 
-  let existing: number | undefined
+  // Every comment carrying the marker, the bots' first: ours is written by the token's identity, github-actions[bot]
+  // for GITHUB_TOKEN; anyone can paste the marker into a comment of their own, which this token cannot edit.
+  const marked: { id: number; bot: boolean }[] = []
   try {
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
       owner,
@@ -141,25 +144,33 @@ export async function upsertComment(options: {
       per_page: 100
     })
     for await (const page of pages) {
-      existing = page.data.find((comment) => comment.body?.includes(COMMENT_MARKER))?.id
-      if (existing !== undefined) break
+      for (const comment of page.data)
+        if (comment.body?.includes(COMMENT_MARKER))
+          marked.push({ id: comment.id, bot: comment.user?.type === 'Bot' })
     }
   } catch (error) {
     throw failure('list the comments', where, error)
   }
+  marked.sort((a, b) => Number(b.bot) - Number(a.bot))
 
-  if (existing !== undefined) {
+  const refused: number[] = []
+  for (const { id } of marked) {
     try {
-      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body })
+      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })
       return { id: data.id, url: data.html_url, action: 'updated' }
     } catch (error) {
-      throw failure(`update comment ${existing}`, where, error)
+      // Someone else's comment with the marker (or one gone meanwhile): try the next, then post a new one.
+      if (isRequestFailure(error) && (error.status === 403 || error.status === 404)) refused.push(id)
+      else throw failure(`update comment ${id}`, where, error)
     }
   }
   try {
     const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
     return { id: data.id, url: data.html_url, action: 'created' }
   } catch (error) {
-    throw failure('post the plan comment', where, error)
+    const tried = refused.length
+      ? ` (comment${refused.length === 1 ? '' : 's'} ${refused.join(', ')} with the marker could not be updated either)`
+      : ''
+    throw failure(`post the plan comment${tried}`, where, error)
   }
 }

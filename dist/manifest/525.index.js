@@ -113,7 +113,8 @@ function requestOptions(env) {
     return (0,_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .proxyConfigured */ .$o)(env) ? {} : { request: { fetch: globalThis.fetch } };
 }
 /**
- * Finds this action's comment on the PR by the marker (through every page) and updates it, or creates one.
+ * Finds this action's comment on the PR by the marker (through every page) and updates it, or creates one. A
+ * marked comment the token may not edit (someone else's) is passed over, so a pasted marker cannot block the plan.
  * `body` comes from fitComment, which puts the marker in: a body without it would be posted anew on every run.
  * A failure throws an ExpectedFailure that says which request failed and, for 403, which permission to grant.
  */
@@ -125,7 +126,9 @@ async function upsertComment(options) {
         ...requestOptions(process.env)
     });
     const where = `pull request #${issueNumber} of ${owner}/${repo}`;
-    let existing;
+    // Every comment carrying the marker, the bots' first: ours is written by the token's identity, github-actions[bot]
+    // for GITHUB_TOKEN; anyone can paste the marker into a comment of their own, which this token cannot edit.
+    const marked = [];
     try {
         const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
             owner,
@@ -134,21 +137,27 @@ async function upsertComment(options) {
             per_page: 100
         });
         for await (const page of pages) {
-            existing = page.data.find((comment) => comment.body?.includes(COMMENT_MARKER))?.id;
-            if (existing !== undefined)
-                break;
+            for (const comment of page.data)
+                if (comment.body?.includes(COMMENT_MARKER))
+                    marked.push({ id: comment.id, bot: comment.user?.type === 'Bot' });
         }
     }
     catch (error) {
         throw failure('list the comments', where, error);
     }
-    if (existing !== undefined) {
+    marked.sort((a, b) => Number(b.bot) - Number(a.bot));
+    const refused = [];
+    for (const { id } of marked) {
         try {
-            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
+            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
             return { id: data.id, url: data.html_url, action: 'updated' };
         }
         catch (error) {
-            throw failure(`update comment ${existing}`, where, error);
+            // Someone else's comment with the marker (or one gone meanwhile): try the next, then post a new one.
+            if (isRequestFailure(error) && (error.status === 403 || error.status === 404))
+                refused.push(id);
+            else
+                throw failure(`update comment ${id}`, where, error);
         }
     }
     try {
@@ -156,7 +165,10 @@ async function upsertComment(options) {
         return { id: data.id, url: data.html_url, action: 'created' };
     }
     catch (error) {
-        throw failure('post the plan comment', where, error);
+        const tried = refused.length
+            ? ` (comment${refused.length === 1 ? '' : 's'} ${refused.join(', ')} with the marker could not be updated either)`
+            : '';
+        throw failure(`post the plan comment${tried}`, where, error);
     }
 }
 
