@@ -912,6 +912,7 @@ describe('the pull-request comment', () => {
   const comment = (id: number, body: string) => ({
     id,
     body,
+    user: { login: 'github-actions[bot]', type: 'Bot' },
     html_url: `https://github.com/acme/app/pull/7#issuecomment-${id}`
   })
 

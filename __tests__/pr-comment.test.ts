@@ -16,11 +16,14 @@ const header = '| entry | provider | store | action | id | health |\n|---|---|--
 const row = (i: number): string => `| Integration ${i} | amplitude | iOS | create | — | — |`
 const tableOf = (rows: number): string =>
   [header, ...Array.from({ length: rows }, (_, i) => row(i))].join('\n')
-const comment = (id: number, body: string) => ({
+/** A comment as GitHub lists it; by default written by GITHUB_TOKEN's identity, github-actions[bot]. */
+const comment = (id: number, body: string, user = { login: 'github-actions[bot]', type: 'Bot' }) => ({
   id,
   body,
+  user,
   html_url: `https://github.com/acme/app/pull/7#issuecomment-${id}`
 })
+const MALLORY = { login: 'mallory', type: 'User' }
 
 describe('fitComment', () => {
   it('leaves a body under the limit as it is, marker first', () => {
@@ -186,14 +189,14 @@ describe('upsertComment', () => {
     )
   })
 
-  it('passes over a marked comment it may not edit (someone pasted the marker), updating ours, a bot’s, first', async () => {
+  it('never touches a comment someone else wrote with the marker pasted in: it updates its own (a bot’s)', async () => {
     const body = fitComment({ heading: '### Plan', table: tableOf(2) })
     const github = nock(GITHUB)
       .get(COMMENTS)
       .query(true)
       .reply(200, [
-        { ...comment(3, `${COMMENT_MARKER} pasted`), user: { login: 'mallory', type: 'User' } },
-        { ...comment(4, `${COMMENT_MARKER}\nold plan`), user: { login: 'github-actions[bot]', type: 'Bot' } }
+        comment(3, `${COMMENT_MARKER} pasted`, MALLORY),
+        comment(4, `${COMMENT_MARKER}\nold plan`)
       ])
       .patch('/repos/acme/app/issues/comments/4', { body })
       .reply(200, comment(4, body))
@@ -201,30 +204,52 @@ describe('upsertComment', () => {
     expect(github.isDone()).toBe(true)
   })
 
-  it('posts a new comment when every marked one refuses the edit, and says so when the post is refused too', async () => {
+  it('posts its own comment when only someone else’s carries the marker', async () => {
     const body = fitComment({ heading: '### Plan', table: tableOf(2) })
     const github = nock(GITHUB)
       .get(COMMENTS)
       .query(true)
-      .reply(200, [{ ...comment(3, COMMENT_MARKER), user: { login: 'mallory', type: 'User' } }])
-      .patch('/repos/acme/app/issues/comments/3')
-      .reply(403, { message: 'Forbidden' })
+      .reply(200, [comment(3, COMMENT_MARKER, MALLORY)])
       .post(COMMENTS, { body })
       .reply(201, comment(9, body))
     await expect(upsertComment({ ...target, body })).resolves.toMatchObject({ id: 9, action: 'created' })
     expect(github.isDone()).toBe(true)
+  })
 
-    nock(GITHUB)
+  it('with a personal token, asks who it is once and updates only that user’s comment', async () => {
+    const body = fitComment({ heading: '### Plan', table: tableOf(2) })
+    const alice = { login: 'alice', type: 'User' }
+    const github = nock(GITHUB)
+      .get('/user')
+      .reply(200, { login: 'alice' })
       .get(COMMENTS)
       .query(true)
-      .reply(200, [comment(8, COMMENT_MARKER)])
-      .patch('/repos/acme/app/issues/comments/8')
-      .reply(403, { message: 'Resource not accessible by integration' })
-      .post(COMMENTS)
-      .reply(403, { message: 'Resource not accessible by integration' })
-    await expect(upsertComment({ ...target, body })).rejects.toThrow(
-      /^Could not post the plan comment \(comment 8 with the marker could not be updated either\) on pull request #7 of acme\/app: GitHub answered HTTP 403: .*pull-requests: write/
-    )
+      .reply(200, [
+        comment(3, COMMENT_MARKER),
+        comment(4, COMMENT_MARKER, MALLORY),
+        comment(5, COMMENT_MARKER, alice)
+      ])
+      .patch('/repos/acme/app/issues/comments/5', { body })
+      .reply(200, comment(5, body, alice))
+    await expect(upsertComment({ ...target, token: 'github_pat_x', body })).resolves.toMatchObject({
+      id: 5,
+      action: 'updated'
+    })
+    expect(github.isDone()).toBe(true)
+  })
+
+  it('posts anew when its comment was deleted between the list and the update', async () => {
+    const body = fitComment({ heading: '### Plan', table: tableOf(2) })
+    const github = nock(GITHUB)
+      .get(COMMENTS)
+      .query(true)
+      .reply(200, [comment(4, COMMENT_MARKER)])
+      .patch('/repos/acme/app/issues/comments/4')
+      .reply(404, { message: 'Not Found' })
+      .post(COMMENTS, { body })
+      .reply(201, comment(9, body))
+    await expect(upsertComment({ ...target, body })).resolves.toMatchObject({ id: 9, action: 'created' })
+    expect(github.isDone()).toBe(true)
   })
 
   it('says when GitHub could not be reached', async () => {

@@ -168,6 +168,9 @@ describe('the proxy transport', () => {
     const exchange = await get('/v4/integrations', { HTTP_PROXY: 'http://192.0.2.1:3128' })
     expect(exchange.response.status).toBe(201)
     expect(connects).toEqual([])
+    // The proxy's credentials are not even read then: a flaw in them cannot fail a request that does not use it.
+    const despite = await get('/v4/integrations', { HTTP_PROXY: 'http://u:p%zz@192.0.2.1:3128' })
+    expect(despite.response.status).toBe(201)
   })
 
   it('refuses credentials that are not valid percent-encoding, naming the proxy and variable, without retrying', async () => {

@@ -51,17 +51,18 @@ function proxyFor(env, target) {
     catch {
         throw new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`${found.name} is not a proxy address (expected http://host:port)`, false, `Fix ${found.name} in the runner's environment.`);
     }
-    const shown = `${url.protocol}//${url.host}`;
-    let credentials;
+    return { url, variable: found.name, shown: `${url.protocol}//${url.host}` };
+}
+/** `user:password` for Proxy-Authorization, decoded when a request goes through the proxy; none without a user. */
+function credentialsOf(proxy) {
+    if (!proxy.url.username)
+        return undefined;
     try {
-        credentials = url.username
-            ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
-            : undefined;
+        return `${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`;
     }
     catch {
-        throw new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the user name or password of the proxy ${shown} in ${found.name} is not valid percent-encoding`, false, `Fix ${found.name}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`);
+        throw new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the user name or password of the proxy ${proxy.shown} in ${proxy.variable} is not valid percent-encoding`, false, `Fix ${proxy.variable}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`);
     }
-    return { url, credentials, variable: found.name, shown };
 }
 /** NO_PROXY: `*`, or host names / domains (`example.com` and `.example.com` both cover subdomains), with optional port. */
 function bypassesProxy(env, target) {
@@ -96,9 +97,9 @@ function openTunnel(proxy, target, signal) {
     const port = target.port || (target.protocol === 'https:' ? '443' : '80');
     const authority = `${target.hostname}:${port}`;
     const headers = { Host: authority };
-    if (proxy.credentials) {
-        headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxy.credentials).toString('base64')}`;
-    }
+    const credentials = credentialsOf(proxy);
+    if (credentials)
+        headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
     const via = `the proxy ${proxy.shown} (from ${proxy.variable})`;
     const send = proxy.url.protocol === 'https:' ? (node_https__WEBPACK_IMPORTED_MODULE_1___default().request) : (node_http__WEBPACK_IMPORTED_MODULE_0___default().request);
     return new Promise((resolve, reject) => {

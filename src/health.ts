@@ -39,7 +39,8 @@ export function healthOf(record: DeliveryFields): Health {
   // An error time that cannot be read is still an error, taken as later than any delivery: a gate must not pass on it.
   const errored = record.last_error_at ? (instant(record.last_error_at) ?? Infinity) : undefined
   const anError = errored !== undefined || Boolean(record.last_error_message)
-  if ((record.delivery_error_count ?? 0) > 0) return 'failing'
+  // A count other than 0 (a negative or fractional one is no clean count either) is failed deliveries.
+  if ((record.delivery_error_count ?? 0) !== 0) return 'failing'
   if (errored !== undefined && delivered !== undefined && errored > delivered) return 'failing'
   if (delivered === undefined) return anError ? 'failing' : 'idle'
   return 'healthy'

@@ -112,8 +112,8 @@ function requestOptions(env: NodeJS.ProcessEnv): { request?: { fetch: typeof fet
 }
 
 /**
- * Finds this action's comment on the PR by the marker (through every page) and updates it, or creates one. A
- * marked comment the token may not edit (someone else's) is passed over, so a pasted marker cannot block the plan.
+ * Finds this action's comment on the PR — the marker, written by this token's identity — through every page and
+ * updates it, or creates one. A comment someone else wrote with the marker pasted in is never touched.
  * `body` comes from fitComment, which puts the marker in: a body without it would be posted anew on every run.
  * A failure throws an ExpectedFailure that says which request failed and, for 403, which permission to grant.
  */
@@ -133,9 +133,10 @@ export async function upsertComment(options: {
   })
   const where = `pull request #${issueNumber} of ${owner}/${repo}`
 
-  // Every comment carrying the marker, the bots' first: ours is written by the token's identity, github-actions[bot]
-  // for GITHUB_TOKEN; anyone can paste the marker into a comment of their own, which this token cannot edit.
-  const marked: { id: number; bot: boolean }[] = []
+  // Ours is a comment with the marker written by this token's identity — never anyone else's, though a token that
+  // may write comments may edit theirs too: someone can paste the marker into a comment of their own.
+  const ours = await authorTest(octokit, token, where)
+  let existing: number | undefined
   try {
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
       owner,
@@ -144,33 +145,48 @@ export async function upsertComment(options: {
       per_page: 100
     })
     for await (const page of pages) {
-      for (const comment of page.data)
-        if (comment.body?.includes(COMMENT_MARKER))
-          marked.push({ id: comment.id, bot: comment.user?.type === 'Bot' })
+      existing = page.data.find((c) => c.body?.includes(COMMENT_MARKER) && ours(c.user))?.id
+      if (existing !== undefined) break
     }
   } catch (error) {
     throw failure('list the comments', where, error)
   }
-  marked.sort((a, b) => Number(b.bot) - Number(a.bot))
 
-  const refused: number[] = []
-  for (const { id } of marked) {
+  if (existing !== undefined) {
     try {
-      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })
+      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body })
       return { id: data.id, url: data.html_url, action: 'updated' }
     } catch (error) {
-      // Someone else's comment with the marker (or one gone meanwhile): try the next, then post a new one.
-      if (isRequestFailure(error) && (error.status === 403 || error.status === 404)) refused.push(id)
-      else throw failure(`update comment ${id}`, where, error)
+      // Deleted since it was listed: post a new one below.
+      if (!(isRequestFailure(error) && error.status === 404))
+        throw failure(`update comment ${existing}`, where, error)
     }
   }
   try {
     const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
     return { id: data.id, url: data.html_url, action: 'created' }
   } catch (error) {
-    const tried = refused.length
-      ? ` (comment${refused.length === 1 ? '' : 's'} ${refused.join(', ')} with the marker could not be updated either)`
-      : ''
-    throw failure(`post the plan comment${tried}`, where, error)
+    throw failure('post the plan comment', where, error)
+  }
+}
+
+type Author = { login?: string; type?: string } | null | undefined
+
+/**
+ * Which comment authors are this token's identity. An installation token (`ghs_`: GITHUB_TOKEN, a GitHub App)
+ * writes as a bot — github-actions[bot] for GITHUB_TOKEN — and cannot ask who it is; any other token (a personal
+ * one) is asked once (GET /user) for its login.
+ */
+async function authorTest(
+  octokit: ReturnType<typeof getOctokit>,
+  token: string,
+  where: string
+): Promise<(author: Author) => boolean> {
+  if (token.startsWith('ghs_')) return (author) => author?.type === 'Bot'
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated()
+    return (author) => author?.login === data.login
+  } catch (error) {
+    throw failure('find which user the token belongs to (to find its comment)', where, error)
   }
 }

@@ -9,8 +9,6 @@ import { direct, isLoopback, outgoingHeaders, readAnswer } from './transport.js'
 
 interface Proxy {
   url: URL
-  /** `user:password` for Proxy-Authorization, decoded from the URL; undefined without a user name. */
-  credentials?: string
   /** The variable it came from, as the user will find it in the workflow. */
   variable: string
   /** The proxy's address without user name or password. */
@@ -42,20 +40,21 @@ export function proxyFor(env: NodeJS.ProcessEnv, target: URL): Proxy | undefined
       `Fix ${found.name} in the runner's environment.`
     )
   }
-  const shown = `${url.protocol}//${url.host}`
-  let credentials: string | undefined
+  return { url, variable: found.name, shown: `${url.protocol}//${url.host}` }
+}
+
+/** `user:password` for Proxy-Authorization, decoded when a request goes through the proxy; none without a user. */
+function credentialsOf(proxy: Proxy): string | undefined {
+  if (!proxy.url.username) return undefined
   try {
-    credentials = url.username
-      ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
-      : undefined
+    return `${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`
   } catch {
     throw new TransportFailure(
-      `the user name or password of the proxy ${shown} in ${found.name} is not valid percent-encoding`,
+      `the user name or password of the proxy ${proxy.shown} in ${proxy.variable} is not valid percent-encoding`,
       false,
-      `Fix ${found.name}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`
+      `Fix ${proxy.variable}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`
     )
   }
-  return { url, credentials, variable: found.name, shown }
 }
 
 /** NO_PROXY: `*`, or host names / domains (`example.com` and `.example.com` both cover subdomains), with optional port. */
@@ -90,9 +89,8 @@ function openTunnel(proxy: Proxy, target: URL, signal: AbortSignal): Promise<Soc
   const port = target.port || (target.protocol === 'https:' ? '443' : '80')
   const authority = `${target.hostname}:${port}`
   const headers: Record<string, string> = { Host: authority }
-  if (proxy.credentials) {
-    headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxy.credentials).toString('base64')}`
-  }
+  const credentials = credentialsOf(proxy)
+  if (credentials) headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`
   const via = `the proxy ${proxy.shown} (from ${proxy.variable})`
   const send = proxy.url.protocol === 'https:' ? https.request : http.request
   return new Promise((resolve, reject) => {
