@@ -1044,4 +1044,31 @@ describe('inputs', () => {
     expect(result.failure).toContain('Input `secret-key` is empty.')
     expect(api.sent).toEqual([])
   })
+
+  it('and the file’s problems are reported with them, in one message', async () => {
+    const api = project()
+    const result = await runManifest({
+      manifest: lines('integrations:', '  - {title: A, provider: Webhooks, store: ios}'),
+      inputs: { mode: 'deploy' }
+    })
+    expect(result.failed).toBe(true)
+    expect(result.failure).toMatch(
+      /^qonversion-integration-action\/manifest: 3 problems need fixing \(inputs, then the file\):\n {2}- Input `mode` is `deploy`/
+    )
+    expect(result.failure).toContain(`  - ${at(2)}: \`integrations[0].provider\` is \`Webhooks\``)
+    expect(result.failure).toContain(`  - ${at(2)}: \`integrations[0].store\``)
+    expect(api.sent).toEqual([])
+  })
+
+  it('a missing file is reported with a bad input too', async () => {
+    const api = project()
+    const result = await runManifest({
+      manifest: lines('integrations: []'),
+      inputs: { mode: 'deploy', file: 'nope.yml' }
+    })
+    expect(result.failed).toBe(true)
+    expect(result.failure).toContain('2 problems need fixing (inputs, then the file)')
+    expect(result.failure).toContain('Input `file` is `nope.yml`')
+    expect(api.sent).toEqual([])
+  })
 })

@@ -9,7 +9,7 @@ import {
   parseManifestInputs,
   type ManifestConfig
 } from './config/manifest-inputs.js'
-import { ExpectedFailure } from './errors.js'
+import { ExpectedFailure, InputError } from './errors.js'
 import { gate } from './gate.js'
 import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
 import { environmentOf, readInputs } from './inputs.js'
@@ -97,15 +97,51 @@ function failuresOf(results: Result[], config: ManifestConfig): string[] {
   return lines
 }
 
+/** Problems of an InputError, or the error itself thrown again when it is anything else. */
+function problemsOf(error: unknown): string[] {
+  if (error instanceof InputError) return error.problems
+  throw error
+}
+
+/**
+ * The inputs and the file they name, both checked before any request and every problem reported at once: a bad
+ * input does not hide the file's problems (the file is read whenever the `file` input names one).
+ */
+function readConfigAndFile(raw: Parameters<typeof parseManifestInputs>[0]) {
+  let inputs: ReturnType<typeof parseManifestInputs> | undefined
+  let entries: ReturnType<typeof readManifest> | undefined
+  let inputProblems: string[] = []
+  let fileError: InputError | undefined
+  try {
+    inputs = parseManifestInputs(raw)
+  } catch (error) {
+    inputProblems = problemsOf(error)
+  }
+  if (raw.file) {
+    try {
+      entries = readManifest(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw.file)
+    } catch (error) {
+      fileError = new InputError(problemsOf(error))
+      if (inputProblems.length === 0) throw error
+    }
+  }
+  if (inputProblems.length > 0) {
+    const all = [...inputProblems, ...(fileError?.problems ?? [])]
+    throw fileError
+      ? new InputError(all, 'problems need fixing (inputs, then the file)')
+      : new InputError(all)
+  }
+  return { ...inputs!, entries: entries! }
+}
+
 export async function runManifest(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   let markdown: string | undefined
   try {
     const raw = readInputs((name) => core.getInput(name), MANIFEST_INPUT_DEFAULTS)
     if (raw['secret-key']) log.mask(raw['secret-key'])
-    const { config, warnings } = parseManifestInputs(raw)
+    const { config, warnings, entries } = readConfigAndFile(raw)
     warnings.forEach(log.warning)
-    const entries = readManifest(process.env.GITHUB_WORKSPACE ?? process.cwd(), config.file)
     const wanted: Wanted[] = entries.map((e) => ({
       title: e.title,
       provider: e.provider,
