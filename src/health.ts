@@ -15,17 +15,17 @@ const ACCEPTED: Record<Requirement, readonly Health[]> = {
   delivering: ['healthy']
 }
 
-type DeliveryFields = Pick<
-  IntegrationRecord,
-  'active' | 'last_delivery_at' | 'last_error_at' | 'last_error_message' | 'delivery_error_count'
->
-
-/** An ISO 8601 instant as epoch ms (compared as times: offsets may differ), or undefined when absent or unreadable. */
-function instant(value: string | null | undefined): number | undefined {
+/** A time the API sent as epoch ms (compared as instants: offsets may differ), or undefined when absent or unreadable. */
+export function instant(value: string | null | undefined): number | undefined {
   if (!value) return undefined
   const ms = Date.parse(value)
   return Number.isNaN(ms) ? undefined : ms
 }
+
+type DeliveryFields = Pick<
+  IntegrationRecord,
+  'active' | 'last_delivery_at' | 'last_error_at' | 'last_error_message' | 'delivery_error_count'
+>
 
 /**
  * paused (active 0); error (active 2, or any state the docs do not name: suspended by the delivery worker);

@@ -123,12 +123,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       writeOutputs(result, key)
       // `require: exists` lets a suspended record pass, but whoever reads the log should know Qonversion suspended
       // it: the record as it ends (a create or activation answered in the error state), or as it was found.
-      const found = result.decision.record
-      const isNow = result.record && healthOf(result.record) === 'error'
-      const suspended = isNow ? result.record : found && healthOf(found) === 'error' ? found : undefined
+      const suspended = [result.record, result.decision.record].find((r) => r && healthOf(r) === 'error')
       if (suspended && result.record && !result.error) {
+        const tense = suspended === result.record ? 'is' : 'was'
         log.warning(
-          `Integration ${suspended.id} ${isNow ? 'is' : 'was'} in the error state. ${deliveryFacts(suspended)} ${adviceFor('error')}`
+          `Integration ${suspended.id} ${tense} in the error state. ${deliveryFacts(suspended)} ${adviceFor('error')}`
         )
       }
       if (result.error) throw result.error

@@ -105,33 +105,28 @@ function problemsOf(error: unknown): string[] {
 
 /**
  * The inputs and the file they name, both checked before any request and every problem reported at once: a bad
- * input does not hide the file's problems (the file is read whenever the `file` input names one).
+ * input does not hide the file's problems.
  */
 function readConfigAndFile(raw: Parameters<typeof parseManifestInputs>[0]) {
   let inputs: ReturnType<typeof parseManifestInputs> | undefined
-  let entries: ReturnType<typeof readManifest> | undefined
   let inputProblems: string[] = []
-  let fileError: InputError | undefined
   try {
     inputs = parseManifestInputs(raw)
   } catch (error) {
     inputProblems = problemsOf(error)
   }
-  if (raw.file) {
-    try {
-      entries = readManifest(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw.file)
-    } catch (error) {
-      fileError = new InputError(problemsOf(error))
-      if (inputProblems.length === 0) throw error
+  let entries: ReturnType<typeof readManifest>
+  try {
+    entries = readManifest(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw.file)
+  } catch (error) {
+    if (!inputs) {
+      const all = [...inputProblems, ...problemsOf(error)]
+      throw new InputError(all, 'problems need fixing (inputs, then the file)')
     }
+    throw error
   }
-  if (inputProblems.length > 0) {
-    const all = [...inputProblems, ...(fileError?.problems ?? [])]
-    throw fileError
-      ? new InputError(all, 'problems need fixing (inputs, then the file)')
-      : new InputError(all)
-  }
-  return { ...inputs!, entries: entries! }
+  if (!inputs) throw new InputError(inputProblems)
+  return { ...inputs, entries }
 }
 
 export async function runManifest(options: RunOptions = {}): Promise<void> {

@@ -1,5 +1,6 @@
 // Shapes of what the Qonversion v4 API answers, read tolerantly where its docs are vague.
 import { z } from 'zod'
+import { instant } from '../health.js'
 import { STORES } from '../inputs.js'
 import { neutralise } from './untrusted.js'
 
@@ -10,11 +11,10 @@ const nullableText = text(1000).nullable().optional()
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
 /** A time as ISO 8601 (as sent when it is, converted when it is another readable form), or null when unreadable. */
-export function instantText(value: string | null | undefined): string | null {
-  if (!value) return null
-  const ms = Date.parse(value)
-  if (Number.isNaN(ms)) return null
-  return ISO_8601.test(value) ? value : new Date(ms).toISOString()
+function instantText(value: string | null): string | null {
+  const ms = instant(value)
+  if (ms === undefined) return null
+  return ISO_8601.test(value!) ? value : new Date(ms).toISOString()
 }
 
 /** One integration record. Unknown extra fields are kept: the API may add some. */
