@@ -43,7 +43,11 @@ function tsFiles(dir) {
   })
 }
 
-/** Import specifiers of one file's text, comments removed first so an example in a comment is not an import. */
+/**
+ * Import specifiers of one file's text, comments removed first so an example in a comment is not an import.
+ * @param {string} text
+ * @returns {string[]}
+ */
 export function specifiersOf(text) {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
   return [...code.matchAll(IMPORT), ...code.matchAll(DYNAMIC)].map((match) => match[1])
@@ -111,10 +115,14 @@ export function checkImports(srcDir) {
 /** Each circle of the graph once (Tarjan's strongly connected components, then one path round each). */
 function cyclesOf(/** @type {Map<string, string[]>} */ graph) {
   let index = 0
+  /** @type {Map<string, number>} */
   const indices = new Map()
+  /** @type {Map<string, number>} */
   const low = new Map()
+  /** @type {string[]} */
   const stack = []
   const onStack = new Set()
+  /** @type {string[][]} */
   const components = []
   const visit = (/** @type {string} */ node) => {
     indices.set(node, index)
@@ -124,14 +132,14 @@ function cyclesOf(/** @type {Map<string, string[]>} */ graph) {
     for (const next of graph.get(node) ?? []) {
       if (!indices.has(next)) {
         visit(next)
-        low.set(node, Math.min(low.get(node), low.get(next)))
-      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node), indices.get(next)))
+        low.set(node, Math.min(Number(low.get(node)), Number(low.get(next))))
+      } else if (onStack.has(next)) low.set(node, Math.min(Number(low.get(node)), Number(indices.get(next))))
     }
     if (low.get(node) === indices.get(node)) {
       const component = []
       let member
       do {
-        member = stack.pop()
+        member = /** @type {string} */ (stack.pop())
         onStack.delete(member)
         component.push(member)
       } while (member !== node)

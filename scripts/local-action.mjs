@@ -30,6 +30,7 @@ const contractOf = (dir) => parse(readFileSync(join(ROOT, dir, 'action.yml'), 'u
  * @param {string[]} argv
  */
 function readArguments(argv) {
+  /** @type {'single' | 'manifest'} */
   const which = argv[0] === 'manifest' ? 'manifest' : 'single'
   if (which === 'manifest') argv = argv.slice(1)
   const ACTION = contractOf(ACTIONS[which].dir)
