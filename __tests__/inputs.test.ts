@@ -99,6 +99,24 @@ describe('parseSettings', () => {
     expect(() => parseSettings(raw({ title: '🚀'.repeat(256) }))).toThrow(/256 characters long/)
   })
 
+  it('sends a title with tabs and emoji exactly, as core.getInput gives it (trimmed at both ends)', () => {
+    const given = readInputs((name) => (name === 'title' ? '\u00a0 Release\t🚀 webhook \u3000\n' : ''))
+    expect(parseSettings({ ...raw(), title: given.title }).settings.title).toBe('Release\t🚀 webhook')
+  })
+
+  it.each([
+    ['a\nb', '`\\n`'],
+    ['a\r\nb', '`\\r`'],
+    ['a\u2028b', 'U+2028']
+  ])('refuses a title with a line break inside (%j), naming the input', (title, shown) => {
+    expect(() => parseSettings(raw({ title }))).toThrow(
+      new InputError([
+        `Input \`title\` has a line break (${shown}) inside; a title is one line: join it ` +
+          '(in the workflow, `title: >` folds lines into one).'
+      ])
+    )
+  })
+
   it.each([
     ['Android', 'Android'],
     ['android', 'did you mean `Android`'],

@@ -1,9 +1,19 @@
 // The manifest file: valid YAML and JSON become entries with lines; each problem is refused with its file and line.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { parseManifest, readManifest } from '../src/config/manifest-file.js'
+import { MAX_FILE_BYTES, firstNonUtf8Byte } from '../src/config/workspace-file.js'
 import { InputError } from '../src/errors.js'
 
 const FILE = '.github/qonversion-integrations.yml'
@@ -37,7 +47,7 @@ describe('a valid manifest', () => {
       '    provider: appsflyer',
       '    store: Android',
       '    active: false        # paused on purpose',
-      '  - title: "  Spaced 🚀 "',
+      '  - title: "  Spaced\\t🚀 "',
       '    provider: brand_new_provider',
       '    store: Stripe',
       ''
@@ -45,7 +55,7 @@ describe('a valid manifest', () => {
     expect(parseManifest(text, FILE)).toEqual([
       { title: 'Amplitude — iOS', provider: 'amplitude', store: 'iOS', active: true, line: 3 },
       { title: 'AppsFlyer', provider: 'appsflyer', store: 'Android', active: false, line: 6 },
-      { title: '  Spaced 🚀 ', provider: 'brand_new_provider', store: 'Stripe', active: true, line: 10 }
+      { title: 'Spaced\t🚀', provider: 'brand_new_provider', store: 'Stripe', active: true, line: 10 }
     ])
   })
 
@@ -328,8 +338,8 @@ describe('reading the file', () => {
     ])
   })
 
-  it('accepts an absolute path', () => {
-    expect(readManifest('/elsewhere', join(workspace, FILE))).toHaveLength(1)
+  it('accepts an absolute path inside the workspace', () => {
+    expect(readManifest(workspace, join(workspace, FILE))).toHaveLength(1)
   })
 
   it('names the file as given in its problems', () => {
@@ -365,5 +375,228 @@ describe('reading the file', () => {
     expect(() => readManifest(workspace, '.github')).toThrow(
       /read as .*\.github .*, but that is a directory\./
     )
+  })
+})
+
+describe('one-line titles', () => {
+  const titleOf = (lines: string[]): string =>
+    parseManifest(`integrations:\n${entry(lines)}\n`, FILE)[0].title
+
+  it('trims a title as GitHub trims an input, so `title: >` means the line its author sees', () => {
+    expect(titleOf(['title: >', '      Release webhook', 'provider: webhooks', 'store: iOS'])).toBe(
+      'Release webhook'
+    )
+    expect(titleOf(['title: >', '      Release', '      webhook', 'provider: webhooks', 'store: iOS'])).toBe(
+      'Release webhook'
+    )
+    // Every character String.prototype.trim (core.getInput's trim) removes, and nothing more.
+    expect(titleOf(['title: "\\u00a0\\t Café\\t🚀 \\u3000\\n"', 'provider: slack', 'store: iOS'])).toBe(
+      'Café\t🚀'
+    )
+  })
+
+  it.each([
+    [
+      'a literal block',
+      ['title: |', '      Release', '      webhook', 'provider: slack', 'store: iOS'],
+      '`\\n`'
+    ],
+    ['a quoted `\\r`', ['title: "Release\\rwebhook"', 'provider: slack', 'store: iOS'], '`\\r`'],
+    ['U+2028', ['title: "Release\\u2028webhook"', 'provider: slack', 'store: iOS'], 'U+2028']
+  ])('refuses a line break inside a title: %s, with its line', (_, lines, shown) => {
+    expect(problemsOf(`integrations:\n${entry(lines)}\n`)).toEqual([
+      `${FILE}:2: \`integrations[0].title\` has a line break (${shown}) inside; a title is one line: join it (\`title: >\` folds lines into one).`
+    ])
+  })
+
+  it('a title that is only blanks is empty', () => {
+    expect(
+      problemsOf(`integrations:\n${entry(['title: " \\t "', 'provider: slack', 'store: iOS'])}\n`)
+    ).toEqual([
+      `${FILE}:2: \`integrations[0].title\` is empty; give the integration a title of 1–255 characters.`
+    ])
+  })
+
+  it('two titles that differ only in blanks at the ends are the same integration', () => {
+    const text = [
+      'integrations:',
+      entry(['title: A', 'provider: slack', 'store: iOS']),
+      entry(['title: "A "', 'provider: slack', 'store: iOS'])
+    ].join('\n')
+    expect(problemsOf(text)).toEqual([
+      `${FILE}:5: \`integrations[1]\` repeats title \`A\` with store \`iOS\` (lines 2 and 5); an integration is known by its title and store, so each pair may appear once.`
+    ])
+  })
+})
+
+describe('YAML people write, and YAML built to hurt', () => {
+  it('accepts hundreds of entries that share anchors', () => {
+    const lines = ['integrations:', '  - title: T0', '    provider: &wh webhooks', '    store: &st iOS']
+    for (let i = 1; i < 300; i++) lines.push(`  - title: T${i}`, '    provider: *wh', '    store: *st')
+    const entries = parseManifest(lines.join('\n'), FILE)
+    expect(entries).toHaveLength(300)
+    expect(entries[299]).toEqual({
+      title: 'T299',
+      provider: 'webhooks',
+      store: 'iOS',
+      active: true,
+      line: 899
+    })
+  })
+
+  it('refuses a billion-laughs file within a second, naming the file', () => {
+    const names = 'abcdefghij'
+    const lines = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]']
+    for (let i = 1; i < names.length; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array<string>(10)
+          .fill(`*${names[i - 1]}`)
+          .join(', ')}]`
+      )
+    lines.push('integrations: *j')
+    const started = performance.now()
+    expect(problemsOf(lines.join('\n'))).toEqual([
+      `${FILE}: its aliases (\`*name\`) expand to more than 1,000,000 values; a manifest needs far fewer, so the file is refused as a YAML expansion bomb. Write the entries out.`
+    ])
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('refuses an alias inside its own anchor', () => {
+    expect(
+      problemsOf(
+        'integrations: &loop\n  - title: A\n    provider: slack\n    store: iOS\n    active: *loop\n'
+      )
+    ).toEqual([
+      `${FILE}: an alias (\`*name\`) sits inside its own anchor (\`&name\`), so its data never ends; refer only to an anchor that is complete.`
+    ])
+  })
+
+  it('refuses an alias before its anchor, naming the file', () => {
+    expect(problemsOf(`integrations:\n${entry(['title: A', 'provider: *p', 'store: iOS'])}\n`)).toEqual([
+      `${FILE}: YAML error: Unresolved alias (the anchor must be set before the alias): p.`
+    ])
+  })
+})
+
+describe('reading only what the action may read', () => {
+  const SECRET = '//registry.npmjs.org/:_authToken=npm_outsideSecret123'
+  const VALID = `integrations:\n${entry(['title: A', 'provider: slack', 'store: iOS'])}\n`
+  let root: string
+  let workspace: string
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'manifest read '))
+    workspace = join(root, 'repo')
+    mkdirSync(join(workspace, 'ci'), { recursive: true })
+    mkdirSync(join(root, 'home'))
+    writeFileSync(join(root, 'home', '.npmrc'), `${SECRET}\n`)
+    writeFileSync(join(workspace, 'ci', 'real.yml'), VALID)
+    symlinkSync(join(root, 'home', '.npmrc'), join(workspace, 'ci', 'npmrc.yml'))
+    symlinkSync(join(root, 'home'), join(workspace, 'home-dir'))
+    symlinkSync('real.yml', join(workspace, 'ci', 'alias.yml'))
+  })
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+  /** The message readManifest refuses `file` with (fails the test if it reads it). */
+  const refusal = (file: string, at = workspace): string => {
+    try {
+      readManifest(at, file)
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError)
+      return (error as Error).message
+    }
+    throw new Error(`${file} was read`)
+  }
+
+  it.each([
+    ['a `../` path', '../home/.npmrc'],
+    ['an absolute path', '/etc/passwd']
+  ])('refuses %s outside the workspace, naming the input, without quoting the file', (_, file) => {
+    const message = refusal(file)
+    expect(message).toBe(
+      `Input \`file\` is \`${file}\`, read as ${resolve(workspace, file)} (relative to GITHUB_WORKSPACE ${workspace}), ` +
+        'which is outside the workspace; the file must be in the workspace (the checked-out repository): give a path inside it.'
+    )
+    expect(message).not.toContain('authToken')
+  })
+
+  it.each([
+    ['a committed symbolic link', 'ci/npmrc.yml'],
+    ['a path through a linked directory', 'home-dir/.npmrc']
+  ])('refuses %s that leads outside, naming where it leads', (_, file) => {
+    const message = refusal(file)
+    expect(message).toBe(
+      `Input \`file\` is \`${file}\`, read as ${join(workspace, file)} (relative to GITHUB_WORKSPACE ${workspace}), ` +
+        `a symbolic link to ${join(realpathSync(root), 'home', '.npmrc')}, outside the workspace; ` +
+        'the file must be in the workspace (the checked-out repository): give a path inside it.'
+    )
+    expect(message).not.toContain('authToken')
+  })
+
+  it('follows a link that stays inside, and a workspace that is itself reached through a link', () => {
+    expect(readManifest(workspace, 'ci/alias.yml')).toHaveLength(1)
+    symlinkSync(workspace, join(root, 'linked-repo'))
+    expect(readManifest(join(root, 'linked-repo'), 'ci/real.yml')).toHaveLength(1)
+  })
+
+  it(`refuses a file over ${MAX_FILE_BYTES} bytes by its size, without reading it`, () => {
+    // Sparse: 50 MiB on paper and nothing on disk; reading and parsing it took tens of seconds.
+    writeFileSync(join(workspace, 'ci', 'huge.yml'), '')
+    truncateSync(join(workspace, 'ci', 'huge.yml'), 50 * 1024 * 1024)
+    const started = performance.now()
+    expect(refusal('ci/huge.yml')).toBe(
+      'ci/huge.yml: the file is 50.0 MiB (52,428,800 bytes); it may be at most 1.0 MiB (1,048,576 bytes).'
+    )
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('reads a file of exactly the cap', () => {
+    writeFileSync(
+      join(workspace, 'ci', 'full.yml'),
+      VALID + '#'.repeat(MAX_FILE_BYTES - Buffer.byteLength(VALID))
+    )
+    expect(readManifest(workspace, 'ci/full.yml')).toHaveLength(1)
+  })
+
+  it('refuses bytes that are not UTF-8, naming the line of the first', () => {
+    const latin1 = Buffer.from(
+      `integrations:\n${entry(['title: Café', 'provider: slack', 'store: iOS'])}\n`,
+      'latin1'
+    )
+    writeFileSync(join(workspace, 'ci', 'latin1.yml'), latin1)
+    expect(refusal('ci/latin1.yml')).toBe(
+      `ci/latin1.yml:2: the file is not UTF-8 (byte 0xE9 at offset ${latin1.indexOf(0xe9)} does not start a UTF-8 character); ` +
+        'save the file as UTF-8 — a single byte for `é` or `ü` means it was saved as Latin-1 or Windows-1252.'
+    )
+  })
+
+  it('refuses a UTF-16 file at its first line', () => {
+    writeFileSync(join(workspace, 'ci', 'utf16.yml'), Buffer.from(`\uFEFF${VALID}`, 'utf16le'))
+    expect(refusal('ci/utf16.yml')).toBe(
+      'ci/utf16.yml:1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save the file as UTF-8.'
+    )
+  })
+
+  it('reads UTF-8 with a byte-order mark and CRLF line ends, lines unchanged', () => {
+    writeFileSync(join(workspace, 'ci', 'bom-crlf.yml'), `\uFEFF${VALID.replace(/\n/g, '\r\n')}`)
+    expect(readManifest(workspace, 'ci/bom-crlf.yml')).toEqual([
+      { title: 'A', provider: 'slack', store: 'iOS', active: true, line: 2 }
+    ])
+  })
+})
+
+describe('firstNonUtf8Byte', () => {
+  it.each([
+    ['ASCII', [0x61, 0x0a], -1],
+    ['é, €, 🚀', [...Buffer.from('é€🚀')], -1],
+    ['a lone continuation byte', [0x61, 0x80], 1],
+    ['an overlong `/`', [0xc0, 0xaf], 0],
+    ['an overlong three-byte form', [0xe0, 0x80, 0x80], 0],
+    ['a surrogate', [0xed, 0xa0, 0x80], 0],
+    ['above U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 0],
+    ['a sequence cut short by the end', [0x61, 0xe2, 0x82], 1],
+    ['a sequence cut short by a line break', [0xe2, 0x0a], 0],
+    ['0xFF', [0xff], 0]
+  ])('%s', (_, bytes, offset) => {
+    expect(firstNonUtf8Byte(Uint8Array.from(bytes))).toBe(offset)
   })
 })

@@ -11,12 +11,14 @@ export class InputError extends ExpectedFailure {
   /** @param what the thing that needs fixing, in the plural heading of several problems (`inputs`, or a file's name) */
   constructor(
     readonly problems: string[],
-    what = 'inputs need fixing'
+    what = 'inputs need fixing',
+    options?: ErrorOptions
   ) {
     super(
       problems.length === 1
         ? problems[0]
-        : `${problems.length} ${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`
+        : `${problems.length} ${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      options
     )
     this.name = 'InputError'
   }

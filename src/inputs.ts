@@ -85,12 +85,37 @@ export const integerIn = (name: string, min: number, max: number, unit = '') =>
     return z.NEVER
   })
 
+const LINE_BREAKS: Record<string, string> = {
+  '\n': '`\\n`',
+  '\r': '`\\r`',
+  '\u2028': 'U+2028',
+  '\u2029': 'U+2029'
+}
+
+/**
+ * The first line break in `value`, as a message names it, if any. Line breaks are JavaScript's line terminators
+ * (the ones `trim()` also removes); a title is shown on one line everywhere, so one inside it is refused rather
+ * than changed, while tabs, emoji and every other character are sent exactly.
+ */
+export function lineBreakIn(value: string): string | undefined {
+  const found = /[\n\r\u2028\u2029]/.exec(value)
+  return found ? LINE_BREAKS[found[0]] : undefined
+}
+
 const title = z.string().superRefine((value, ctx) => {
   const length = codePoints(value)
+  const lineBreak = lineBreakIn(value)
   if (length === 0)
     ctx.addIssue({
       code: 'custom',
       message: 'Input `title` is empty; give the integration a title of 1–255 characters.'
+    })
+  else if (lineBreak)
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `Input \`title\` has a line break (${lineBreak}) inside; a title is one line: join it ` +
+        '(in the workflow, `title: >` folds lines into one).'
     })
   else if (length > MAX_TITLE)
     ctx.addIssue({

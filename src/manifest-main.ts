@@ -117,7 +117,7 @@ function readConfigAndFile(raw: Parameters<typeof parseManifestInputs>[0]) {
   }
   let entries: ReturnType<typeof readManifest>
   try {
-    entries = readManifest(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw.file)
+    entries = readManifest(process.env.GITHUB_WORKSPACE || process.cwd(), raw.file)
   } catch (error) {
     if (!inputs) {
       const all = [...inputProblems, ...problemsOf(error)]

@@ -1,11 +1,10 @@
 // The manifest file (`integrations:` list in YAML or JSON): its zod schema, and every problem reported with file and line.
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
 import { z } from 'zod'
 import { InputError } from '../errors.js'
-import { STORES } from '../inputs.js'
+import { STORES, lineBreakIn } from '../inputs.js'
 import { caseVariantOf, closestNames, orList } from '../suggest.js'
+import { readWorkspaceFile } from './workspace-file.js'
 
 const MAX_TITLE = 255
 const ENTRY_KEYS = ['title', 'provider', 'store', 'active'] as const
@@ -38,14 +37,24 @@ const text = (what: string) =>
 const GIVE_TITLE = 'the integration a title of 1–255 characters'
 const GIVE_PROVIDER = `a provider slug such as ${orList(['amplitude', 'appsflyer', 'webhooks'])}`
 
-const title = text(GIVE_TITLE).superRefine((value, ctx) => {
-  const length = codePoints(value)
+// Trimmed as GitHub trims an input (core.getInput: String.prototype.trim), so that `title: >`, which ends in a line
+// break, is the one line its author sees, and a title means the same in the file as in the single action.
+const title = text(GIVE_TITLE).transform((value, ctx) => {
+  const trimmed = value.trim()
+  const length = codePoints(trimmed)
+  const lineBreak = lineBreakIn(trimmed)
   if (length === 0) ctx.addIssue({ code: 'custom', message: `is empty; give ${GIVE_TITLE}.` })
+  else if (lineBreak)
+    ctx.addIssue({
+      code: 'custom',
+      message: `has a line break (${lineBreak}) inside; a title is one line: join it (\`title: >\` folds lines into one).`
+    })
   else if (length > MAX_TITLE)
     ctx.addIssue({
       code: 'custom',
       message: `is ${length} characters long; Qonversion accepts at most ${MAX_TITLE}.`
     })
+  return trimmed
 })
 
 const provider = text(GIVE_PROVIDER).superRefine((value, ctx) => {
@@ -171,8 +180,9 @@ function duplicates(
   const seen = new Map<string, number>()
   const problems: Problem[] = []
   list.forEach((entry: unknown, index) => {
-    const { title, store: written } = (entry ?? {}) as { title?: unknown; store?: unknown }
-    if (typeof title !== 'string' || typeof written !== 'string') return
+    const { title: writtenTitle, store: written } = (entry ?? {}) as { title?: unknown; store?: unknown }
+    if (typeof writtenTitle !== 'string' || typeof written !== 'string') return
+    const title = writtenTitle.trim()
     // `ios` is refused on its own line; matched as `iOS` here, the clash it hides is reported in the same run.
     const store = STORES.find((s) => s.toLowerCase() === written.toLowerCase()) ?? written
     const key = JSON.stringify([title, store])
@@ -202,6 +212,51 @@ function fail(fileName: string, problems: Problem[], lineAt: (offset: number) =>
   )
 }
 
+/**
+ * More values than a 1 MiB file can hold written out (about 500,000 at two bytes each): only aliases reach it.
+ * Walking this many takes milliseconds, and it bounds every later walk of the data (validation, messages).
+ */
+const MAX_VALUES = 1_000_000
+
+/**
+ * Refuses data that aliases expand past MAX_VALUES (a "billion laughs" file) or that contains itself (an alias
+ * inside its own anchor): yaml builds each anchor once and shares it, so such data is small in memory but endless
+ * to walk. Iterative, so that deep nesting cannot overflow the stack.
+ */
+function refuseBomb(data: unknown, fileName: string): void {
+  let values = 0
+  // The collections from the top down to the value being walked; a Leave on the stack marks where one ends.
+  const path = new Set<object>()
+  const stack: unknown[] = [data]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (value instanceof Leave) {
+      path.delete(value.collection)
+      continue
+    }
+    values += 1
+    if (values > MAX_VALUES)
+      throw new InputError([
+        `${fileName}: its aliases (\`*name\`) expand to more than ${MAX_VALUES.toLocaleString('en-US')} values; ` +
+          'a manifest needs far fewer, so the file is refused as a YAML expansion bomb. Write the entries out.'
+      ])
+    if (typeof value !== 'object' || value === null) continue
+    if (path.has(value))
+      throw new InputError([
+        `${fileName}: an alias (\`*name\`) sits inside its own anchor (\`&name\`), so its data never ends; ` +
+          'refer only to an anchor that is complete.'
+      ])
+    path.add(value)
+    stack.push(new Leave(value))
+    for (const child of Object.values(value)) stack.push(child)
+  }
+}
+
+/** On refuseBomb's stack: the walk of `collection` ends here. */
+class Leave {
+  constructor(readonly collection: object) {}
+}
+
 /** Parses and validates the file's text; throws InputError listing every problem at once, each as `<fileName>:<line>: …`. */
 export function parseManifest(text: string, fileName: string): ManifestEntry[] {
   const counter = new LineCounter()
@@ -214,7 +269,18 @@ export function parseManifest(text: string, fileName: string): ManifestEntry[] {
     // Only the first: the parser guesses its way on after it, so later errors and the data are often its echoes.
     fail(fileName, [{ offset: syntax.pos[0], message: `YAML syntax error: ${syntax.message}.` }], lineAt)
   }
-  const data: unknown = doc.toJS()
+  let data: unknown
+  try {
+    // yaml's own alias limit (100 by default) counts every use of an anchor, so 120 entries sharing
+    // `provider: *wh` were refused; what can hurt is the size the aliases expand to, bounded by refuseBomb below.
+    data = doc.toJS({ maxAliasCount: -1 })
+  } catch (error) {
+    // An alias before its anchor: the document parses, but its data cannot be built.
+    throw new InputError([`${fileName}: YAML error: ${(error as Error).message}.`], undefined, {
+      cause: error
+    })
+  }
+  refuseBomb(data, fileName)
   if (data === null || data === undefined) {
     fail(fileName, [{ offset: 0, message: `The file is empty; it must be ${SHAPE}.` }], lineAt)
   }
@@ -245,24 +311,7 @@ export function parseManifest(text: string, fileName: string): ManifestEntry[] {
   }))
 }
 
-/** Reads `file` relative to `workspace` (GITHUB_WORKSPACE) and parses it; a missing file names the path tried. */
+/** Reads `file` (inside `workspace`, GITHUB_WORKSPACE; see readWorkspaceFile for what is refused) and parses it. */
 export function readManifest(workspace: string, file: string): ManifestEntry[] {
-  const path = resolve(workspace, file)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const why =
-      code === 'ENOENT'
-        ? 'there is no file there'
-        : code === 'EISDIR'
-          ? 'that is a directory'
-          : `it could not be read (${String(code)})`
-    throw new InputError([
-      `Input \`file\` is \`${file}\`, read as ${path} (relative to GITHUB_WORKSPACE ${workspace}), but ${why}. ` +
-        'Check the path, and that the job checks out the repository (actions/checkout) before this step.'
-    ])
-  }
-  return parseManifest(text, file)
+  return parseManifest(readWorkspaceFile(workspace, 'file', file), file)
 }
