@@ -1,6 +1,9 @@
 // End to end: the committed dist/manifest/index.js, spawned as the runner spawns it (manifest/action.yml's
 // defaults, the file in the workspace), against the local Qonversion emulator.
 import { describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runAction } from '../scripts/run-action.mjs'
 import { NODE, NODE_NAME, SANDBOX, emulatorForFile } from '../__fixtures__/e2e.js'
 
@@ -137,6 +140,44 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
       `::error::qonversion-integration-action/manifest: ${FILE}:7: \`integrations[1]\` has an unknown key \`stor\``
     )
     expect(emu.requests()).toEqual([])
+  })
+
+  it('a file outside the workspace (a `../` path, a committed link) is refused unread, before any request', () => {
+    const root = mkdtempSync(join(tmpdir(), 'qia-outside-'))
+    const workspace = join(root, 'repo')
+    mkdirSync(join(workspace, '.github'), { recursive: true })
+    // What a runner keeps beside the checkout; a YAML-shaped first line is what the file's checks would quote.
+    const secret = 'npm_Zq8outsideSecretToken'
+    writeFileSync(join(root, '.npmrc'), `//registry.npmjs.org/:_authToken=${secret}\nemail=ci@acme.test\n`)
+    symlinkSync(join(root, '.npmrc'), join(workspace, FILE))
+    const refused = (file: string) =>
+      runAction({
+        action: 'manifest',
+        inputs: { mode: 'plan', 'secret-key': SANDBOX, 'api-url': emu.apiUrl, file },
+        env: { GITHUB_WORKSPACE: workspace },
+        run: newRun(),
+        node: NODE
+      })
+    return Promise.all([refused('../.npmrc'), refused(FILE)])
+      .then(([dotdot, link]) => {
+        for (const result of [dotdot, link]) {
+          expect(result.code).toBe(1)
+          const seen = result.stdout + result.stderr + result.summary + JSON.stringify(result.outputs)
+          for (const piece of [secret, 'authToken', 'registry.npmjs.org', 'ci@acme.test']) {
+            expect(seen).not.toContain(piece)
+          }
+        }
+        expect(dotdot.stdout).toContain(
+          `::error::qonversion-integration-action/manifest: Input \`file\` is \`../.npmrc\`, read as ${join(root, '.npmrc')} ` +
+            `(relative to GITHUB_WORKSPACE ${workspace}), which is outside the workspace;`
+        )
+        expect(link.stdout).toContain(
+          `::error::qonversion-integration-action/manifest: Input \`file\` is \`${FILE}\`, read as ${join(workspace, FILE)} ` +
+            `(relative to GITHUB_WORKSPACE ${workspace}), a symbolic link to ${join(realpathSync(root), '.npmrc')}, outside the workspace;`
+        )
+        expect(emu.requests()).toEqual([])
+      })
+      .finally(() => rmSync(root, { recursive: true, force: true }))
   })
 
   it('apply under a rate limit, next to dozens of records: every entry created exactly once', async () => {
