@@ -173,7 +173,7 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
         )
         expect(link.stdout).toContain(
           `::error::qonversion-integration-action/manifest: Input \`file\` is \`${FILE}\`, read as ${join(workspace, FILE)} ` +
-            `(relative to GITHUB_WORKSPACE ${workspace}), a symbolic link to ${join(realpathSync(root), '.npmrc')}, outside the workspace;`
+            `(relative to GITHUB_WORKSPACE ${workspace}), which through a symbolic link is ${join(realpathSync(root), '.npmrc')}, outside the workspace;`
         )
         expect(emu.requests()).toEqual([])
       })

@@ -526,7 +526,7 @@ describe('reading only what the action may read', () => {
     const message = refusal(file)
     expect(message).toBe(
       `Input \`file\` is \`${file}\`, read as ${join(workspace, file)} (relative to GITHUB_WORKSPACE ${workspace}), ` +
-        `a symbolic link to ${join(realpathSync(root), 'home', '.npmrc')}, outside the workspace; ` +
+        `which through a symbolic link is ${join(realpathSync(root), 'home', '.npmrc')}, outside the workspace; ` +
         'the file must be in the workspace (the checked-out repository): give a path inside it.'
     )
     expect(message).not.toContain('authToken')
@@ -565,7 +565,7 @@ describe('reading only what the action may read', () => {
     writeFileSync(join(workspace, 'ci', 'latin1.yml'), latin1)
     expect(refusal('ci/latin1.yml')).toBe(
       `ci/latin1.yml:2: the file is not UTF-8 (byte 0xE9 at offset ${latin1.indexOf(0xe9)} does not start a UTF-8 character); ` +
-        'save the file as UTF-8 — a single byte for `é` or `ü` means it was saved as Latin-1 or Windows-1252.'
+        'save the file as UTF-8 — a single byte for `é` or `ü` usually means it was saved as Latin-1 or Windows-1252.'
     )
   })
 

@@ -67,7 +67,7 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
   const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0')
   throw new InputError([
     `${file}:${line}: the file is not UTF-8 (byte 0x${byte} at offset ${at} does not start a UTF-8 character); ` +
-      `${fix} — a single byte for \`é\` or \`ü\` means it was saved as Latin-1 or Windows-1252.`
+      `${fix} — a single byte for \`é\` or \`ü\` usually means it was saved as Latin-1 or Windows-1252.`
   ])
 }
 
@@ -105,7 +105,10 @@ export function readWorkspaceFile(workspace: string, input: string, file: string
     real = realpathSync(path)
     // Compared with the workspace's own real path: it may itself sit behind a link (macOS's /tmp is /private/tmp).
     if (isInside(realpathSync(workspace), real)) stat = statSync(real)
-    else throw new InputError([`${asked}, a symbolic link to ${real}, outside the workspace; ${keepInside}`])
+    else
+      throw new InputError([
+        `${asked}, which through a symbolic link is ${real}, outside the workspace; ${keepInside}`
+      ])
   } catch (error) {
     throw error instanceof InputError ? error : failed(error)
   }
