@@ -308,7 +308,7 @@ describe('dry-run with the catalog', () => {
     const result = await runAction({ ...baseInputs, 'dry-run': 'true' })
     expect(result.failed).toBe(false)
     expect(result.stdout).toMatch(
-      /::warning::The provider catalog could not be read, so providers are checked against the documented list only/
+      /::warning::Providers could not be checked: the provider catalog \(GET \/integrations\/meta\) could not be read, so providers are checked against the documented list only/
     )
   })
 

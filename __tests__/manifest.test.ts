@@ -173,14 +173,15 @@ describe('plan', () => {
       },
       { ...row('Old Slack', 'Slack', 'Android', 'nothing', 'old1', 'idle', 0), source: 'unmanaged' }
     ])
+    // The Action column says everything apply will do: the manifest's create activates too.
     const table = [
       '| Entry | Provider | Store | Action | Current id | Health |',
-      `| Amplitude — iOS <sub>${at(2)}</sub> | \`amplitude\` | iOS | reuse | \`amp1\` | idle |`,
-      `| AppsFlyer <sub>${at(5)}</sub> | \`appsflyer\` | Android | create | — | — |`,
+      `| Amplitude — iOS <sub>${at(2)}</sub> | \`amplitude\` | iOS | none | \`amp1\` | idle |`,
+      `| AppsFlyer <sub>${at(5)}</sub> | \`appsflyer\` | Android | create + activate | — | — |`,
       `| Mixpanel — iOS <sub>${at(8)}</sub> | \`mixpanel\` | iOS | activate | \`mix1\` | paused |`,
       `| Webhook <sub>${at(12)}</sub> | \`webhooks\` | Stripe | pause | \`web1\` | idle |`,
       `| Braze — iOS <sub>${at(16)}</sub> | \`braze\` | iOS | **conflict** | \`amp2\` | idle |`,
-      '| Old Slack <sub>unmanaged</sub> | `Slack` | Android | nothing | `old1` | idle |'
+      '| Old Slack <sub>unmanaged</sub> | `Slack` | Android | none | `old1` | idle |'
     ]
     for (const line of table) expect(result.summary).toContain(line)
     expect(result.summary).toContain('### Qonversion integrations — plan: 3 change(s) planned — failed')
@@ -200,7 +201,7 @@ describe('plan', () => {
     expect(result.summary).not.toContain(SECRET)
   })
 
-  it('passes with exit 0 when nothing conflicts, reads the list once and no catalog', async () => {
+  it('passes with exit 0 when nothing conflicts, reading the list and the catalog once each', async () => {
     const api = project([EXISTING[0]])
     const result = await runManifest({
       manifest: lines('integrations:', '  - {title: AppsFlyer, provider: appsflyer, store: Android}'),
@@ -211,8 +212,11 @@ describe('plan', () => {
     expect(planOf(result.outputs).map((r) => r.action)).toEqual(['create', 'nothing'])
     expect(result.outputs.changes).toBe('1')
     expect(result.outputs.drift).toBe('true')
-    expect(api.sent.map((s) => `${s.method} ${s.path}`)).toEqual(['GET /v4/integrations'])
-    expect(result.stdout).toContain(`create   “AppsFlyer” (appsflyer, Android) — ${at(2)}`)
+    expect(api.sent.map((s) => `${s.method} ${s.path}`)).toEqual([
+      'GET /v4/integrations',
+      'GET /v4/integrations/meta'
+    ])
+    expect(result.stdout).toContain(`create + activate “AppsFlyer” (appsflyer, Android) — ${at(2)}`)
   })
 })
 
@@ -225,7 +229,8 @@ function row(
   health: string,
   line: number
 ) {
-  return { title, provider, store, action, id, health, source: at(line) }
+  const effect = { create: 'create + activate', reuse: 'none', nothing: 'none' }[action] ?? action
+  return { title, provider, store, action, effect, id, health, source: at(line) }
 }
 
 describe('plan and check send no write', () => {
@@ -356,7 +361,7 @@ describe('conflicts', () => {
       expect(writes).toEqual([])
     }
     if (mode === 'check') {
-      expect(result.failure).toContain(`${at(8)} “Slack alerts”: drift — \`apply\` would create.`)
+      expect(result.failure).toContain(`${at(8)} “Slack alerts”: drift — \`apply\` would create + activate.`)
       expect(result.failure).toContain(`${at(11)} “Mixpanel — iOS”: drift — \`apply\` would activate mix1.`)
     }
   })
@@ -388,9 +393,7 @@ describe('unmanaged records', () => {
         result: 'unchanged (paused)'
       })
     ])
-    expect(result.summary).toContain(
-      '| Old Slack <sub>unmanaged</sub> | `Slack` | Android | nothing | `old1` |'
-    )
+    expect(result.summary).toContain('| Old Slack <sub>unmanaged</sub> | `Slack` | Android | none | `old1` |')
     expect(JSON.parse(result.outputs.integrations)).toEqual({ 'AppsFlyer (Android)': 'af1' })
     expect(result.outputs.drift).toBe('false')
     expect(api.writes()).toEqual([])
@@ -406,7 +409,7 @@ describe('unmanaged records', () => {
       ['old2', 'nothing']
     ])
     expect(result.summary).toContain(
-      '| Old Slack <sub>unmanaged</sub> | `Slack` | Android | pause | `old1` | idle |'
+      '| Old Slack <sub>unmanaged</sub> | `Slack` | Android | pause (prune) | `old1` | idle |'
     )
     expect(result.outputs.changes).toBe('1')
     expect(result.outputs.drift).toBe('true')
@@ -454,7 +457,7 @@ describe('unmanaged records', () => {
     project(UNMANAGED)
     const result = await runManifest({ manifest: ONE, inputs: { mode: 'check', prune: 'pause' } })
     expect(result.failed).toBe(true)
-    expect(result.failure).toContain('unmanaged “Old Slack”: drift — `apply` would pause old1.')
+    expect(result.failure).toContain('unmanaged “Old Slack”: drift — `apply` would pause (prune) old1.')
   })
 })
 
@@ -772,6 +775,7 @@ describe('the require gate', () => {
     expect(result.sleeps).toEqual([4000])
     expect(api.sent.filter((s) => s.method === 'GET').map((s) => s.path)).toEqual([
       '/v4/integrations',
+      '/v4/integrations/meta',
       '/v4/integrations'
     ])
     expect(result.stdout).toContain('Health check 1 after 4 s: new1 healthy, 0 delivery error(s).')
@@ -816,17 +820,19 @@ describe('check', () => {
           provider: 'amplitude',
           store: 'iOS',
           action: 'reuse',
+          effect: 'none',
           id: 'amp1',
           health: 'idle',
           source: at(2)
         }
       ]),
+      'plan-digest': expect.stringMatching(/^[0-9a-f]{16}$/),
       changes: '0',
       drift: 'false',
       integrations: JSON.stringify({ 'Amplitude — iOS (iOS)': 'amp1' })
     })
     expect(result.summary).toContain('### Qonversion integrations — check: 0 change(s) planned\n')
-    expect(api.sent).toHaveLength(1)
+    expect(api.sent).toHaveLength(2)
   })
 })
 
@@ -886,12 +892,13 @@ describe('the file', () => {
         provider: 'webhooks',
         store: 'iOS',
         action: 'create',
+        effect: 'create + activate',
         id: '',
         health: '',
         source: 'integrations.json:1'
       }
     ])
-    expect(api.sent).toHaveLength(1)
+    expect(api.sent).toHaveLength(2)
   })
 })
 
@@ -961,7 +968,11 @@ describe('the pull-request comment', () => {
     expect(
       body.startsWith(`${COMMENT_MARKER}\n### Qonversion integrations — plan: 1 change(s) planned\n`)
     ).toBe(true)
-    expect(body).toContain(`| AppsFlyer <sub>${at(2)}</sub> | \`appsflyer\` | Android | create | — | — |`)
+    expect(body).toContain(
+      `| AppsFlyer <sub>${at(2)}</sub> | \`appsflyer\` | Android | create + activate | — | — |`
+    )
+    // The digest is shown whole, for the reviewer and for an apply that insists on it.
+    expect(body).toContain(`Plan digest: \`${posted.outputs['plan-digest']}\``)
     expect(first[1].auth).toBe('token ghs_token')
     expect(posted.stdout).toContain(
       'Plan created as a comment: https://github.com/acme/app/pull/7#issuecomment-101'

@@ -215,7 +215,11 @@ describe('another provider with the same title and store', () => {
     expect(decision.record?.id).toBe('MIX')
     expect(decision.reason).toContain('another provider')
     expect(decision.reason).toContain('  - MIX: provider “Mixpanel”, store iOS')
-    expect(decision.reason).toMatch(/change the entry’s title or provider/)
+    expect(decision.reason).toMatch(
+      /To keep both, rename this entry .*Delete the other integration .* only if/
+    )
+    // Keeping both comes first: deleting a working integration is never the first advice.
+    expect(decision.reason!.indexOf('rename')).toBeLessThan(decision.reason!.indexOf('Delete'))
   })
 
   it('is a conflict under `manage` even beside a record of the asked provider', () => {

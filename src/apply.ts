@@ -1,7 +1,7 @@
 // Carries decisions out through the API: at most `concurrency` writes in flight, every entry attempted even when
 // another fails, and each result reported with the record it ended with.
 import { catalogProblems } from './catalog.js'
-import { ApiError, ConflictError } from './errors.js'
+import { ApiError, ConflictError, InputError } from './errors.js'
 import type { Decision, Wanted } from './plan.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
 import type { Session } from './session.js'
@@ -49,6 +49,9 @@ function settled(decision: Decision): Omit<Result, 'decision'> | undefined {
     case 'conflict':
       // No record: a conflict's candidates are someone else's, never handed on as this entry's integration.
       return { created: false, done: 'conflict', error: new ConflictError(decision.reason ?? 'conflict') }
+    case 'invalid':
+      // Not sent: the live catalog says Qonversion would refuse it, so it is refused here as the plan showed.
+      return { created: false, done: 'not sent', error: new InputError([decision.reason ?? 'invalid']) }
     case 'reuse':
     case 'nothing':
       return {

@@ -48,14 +48,17 @@ export function readInputs<N extends string = InputName>(
   return raw
 }
 
-/** One of a fixed list of words, any case: `Input \`name\` is \`x\`; it must be …` otherwise. */
+/** One of a fixed list of words, any case: `Input \`name\` is \`x\`; it must be … Did you mean …?` otherwise. */
 export const oneOf = <T extends readonly string[]>(name: string, allowed: T) =>
   z.string().transform((value, ctx) => {
     const match = allowed.find((a): a is T[number] => a === value.toLowerCase())
     if (match) return match
+    const [near] = closestNames(value, allowed, 1)
     ctx.addIssue({
       code: 'custom',
-      message: `Input \`${name}\` is \`${value}\`; it must be ${orList(allowed)}.`
+      message:
+        `Input \`${name}\` is \`${value}\`; it must be ${orList(allowed)}.` +
+        (near ? ` Did you mean \`${near}\`?` : '')
     })
     return z.NEVER
   })

@@ -1,10 +1,12 @@
 // The manifest action from start to end — inputs, file, plan, apply or check, gate, report — and the one place
 // that fails its step. The same planner, executor and gate as the single step, for every entry of the file.
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { apply, preview, type Result } from './apply.js'
 import { readManifest } from './config/manifest-file.js'
 import {
+  FROM_PULL_REQUEST,
   MANIFEST_INPUT_DEFAULTS,
   parseManifestInputs,
   type ManifestConfig
@@ -21,7 +23,15 @@ import {
   writeManifestOutputs,
   writeManifestSummary
 } from './manifest-report.js'
-import { WRITES, plan, type Wanted } from './plan.js'
+import {
+  droppedNote,
+  fileAnnotations,
+  resultAnnotations,
+  writeAnnotations,
+  type Annotation
+} from './manifest-annotations.js'
+import { WRITES, effectOf, plan, type Decision, type Wanted } from './plan.js'
+import { digestItems, planDigest } from './plan-digest.js'
 import { redactingLog, type RedactingLog } from './report.js'
 import { Session, connect, type RunOptions } from './session.js'
 import { ACTION_NAME } from './version.js'
@@ -46,6 +56,7 @@ async function commentOnPullRequest(
   config: ManifestConfig,
   heading: string,
   table: string,
+  digestLine: string,
   log: RedactingLog
 ) {
   if (!config.commentOnPr) return
@@ -59,6 +70,7 @@ async function commentOnPullRequest(
   }
   try {
     const footer =
+      `${digestLine}\n\n` +
       'Posted by the manifest action; later runs update this comment. The job summary has the whole run.'
     // Octokit is loaded only when a comment is posted: plan, apply and check runs without one never start it.
     const { fitComment, upsertComment } = await import('./pr-comment.js')
@@ -91,7 +103,9 @@ function failuresOf(results: Result[], config: ManifestConfig): string[] {
       const who = r.decision.wanted
         ? `${r.decision.wanted.source} “${r.decision.wanted.title}”`
         : `unmanaged “${r.record?.title}”`
-      lines.push(`${who}: drift — \`apply\` would ${r.decision.action}${r.record ? ` ${r.record.id}` : ''}.`)
+      lines.push(
+        `${who}: drift — \`apply\` would ${effectOf(r.decision)}${r.record ? ` ${r.record.id}` : ''}.`
+      )
     }
   }
   return lines
@@ -129,12 +143,62 @@ function readConfigAndFile(raw: Parameters<typeof parseManifestInputs>[0]) {
   return { ...inputs, entries }
 }
 
+/**
+ * The digest `apply` must find, or undefined when `expect-plan` is not set. The seam for `pull-request`: that
+ * digest is to be read from the plan comment of the pull request merged as this commit.
+ */
+async function expectedDigest(config: ManifestConfig): Promise<string | undefined> {
+  if (config.expectPlan === '') return undefined
+  if (config.expectPlan === FROM_PULL_REQUEST) {
+    throw new InputError([
+      `Input \`expect-plan: ${FROM_PULL_REQUEST}\` is not yet supported; give the \`plan-digest\` output of the ` +
+        'reviewed plan instead.'
+    ])
+  }
+  return config.expectPlan
+}
+
+/** The line a decision is logged with: what apply will do, to what, and where the file asks for it. */
+function logLine(d: Decision): string {
+  const title = d.wanted?.title ?? d.record?.title
+  const what = `${effectOf(d)}${d.unchecked ? ' (provider not checked)' : ''}`
+  return (
+    `${what.padEnd(17)} “${title}” (${d.wanted?.provider ?? d.record?.integration}, ` +
+    `${d.wanted?.store ?? d.record?.target_platform})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
+  )
+}
+
+/** Writes the plan as JSON for an artifact, inside the workspace. */
+function writePlanFile(path: string, content: unknown): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`)
+  } catch (error) {
+    throw new ExpectedFailure(`Could not write \`plan-file\` ${path}: ${(error as Error).message}`, {
+      cause: error
+    })
+  }
+}
+
 export async function runManifest(options: RunOptions = {}): Promise<void> {
-  const log = redactingLog()
+  const base = redactingLog()
+  // GitHub's limit of ten annotations per kind counts the warnings logged before the file's annotations too.
+  const used = { error: 0, warning: 0 }
+  const log: RedactingLog = {
+    ...base,
+    warning: (line) => {
+      used.warning++
+      base.warning(line)
+    }
+  }
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
   let markdown: string | undefined
+  let file: string | undefined
+  let annotations: Annotation[] = []
   try {
     const raw = readInputs((name) => core.getInput(name), MANIFEST_INPUT_DEFAULTS)
     if (raw['secret-key']) log.mask(raw['secret-key'])
+    file = raw.file
     const { config, warnings, entries } = readConfigAndFile(raw)
     warnings.forEach(log.warning)
     const wanted: Wanted[] = entries.map((e) => ({
@@ -142,41 +206,44 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
       provider: e.provider,
       store: e.store,
       active: e.active,
-      source: `${config.file}:${e.line}`
+      source: `${config.file}:${e.line}`,
+      at: { file: config.file, line: e.line }
     }))
+    const expected = await expectedDigest(config)
 
     const run = runIdentity(process.env)
     const entryKey = keyFor(run, environmentOf(config.secretKey))
     if (config.mode === 'apply') keyWarnings(run).forEach(log.warning)
 
-    // plan and check can never write: the transport under the client refuses anything but GET.
-    const session = new Session(
-      connect(config, options, log, { readOnly: config.mode !== 'apply', backoff: { until: 0 } }),
-      log
-    )
-    const { records, catalog } = await session.project(wanted)
+    // The plan is made through a transport that refuses anything but GET, in every mode: `apply` gets a writing
+    // connection only once it has a plan to carry out (and, with `expect-plan`, only if that plan is the reviewed one).
+    const backoff = { until: 0 }
+    const reader = new Session(connect(config, options, log, { readOnly: true, backoff }), log)
+    const { records, catalog } = await reader.project(wanted, true)
     const decisions = plan(wanted, records, catalog, {
       onMatch: 'manage',
       prune: config.prune,
       rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
     })
-    for (const d of decisions) {
-      const title = d.wanted?.title ?? d.record?.title
-      log.info(
-        `${d.action.padEnd(8)} “${title}” (${d.wanted?.provider ?? d.record?.integration}, ${d.wanted?.store ?? d.record?.target_platform})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
-      )
-    }
+    const digest = planDigest(decisions)
+    decisions.forEach((d) => log.info(logLine(d)))
+    log.info(`Plan digest: ${digest}`)
+    const refused = expected !== undefined && expected !== digest
 
+    const session =
+      config.mode === 'apply' && !refused
+        ? reader.over(connect(config, options, log, { readOnly: false, backoff }))
+        : reader
     const results =
-      config.mode === 'apply'
+      session !== reader
         ? await apply(decisions, session, { concurrency: config.concurrency, keyFor: entryKey })
         : preview(decisions)
-    for (const r of results.filter((r) => config.mode === 'apply' && WRITES.includes(r.decision.action))) {
+    for (const r of results.filter((r) => session !== reader && WRITES.includes(r.decision.action))) {
       log.info(
         `${r.decision.wanted?.title ?? r.record?.title}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
       )
     }
-    if (config.mode !== 'plan') {
+    if (config.mode !== 'plan' && !refused) {
       const listed = results.filter((r) => r.decision.wanted)
       await gate(listed, session, {
         requirement: config.requirement,
@@ -186,15 +253,37 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
       })
     }
 
-    const rows = planRows(results, config.mode)
-    const changes = changesOf(results, config.mode)
+    const shown = refused ? 'plan' : config.mode
+    const rows = planRows(results, shown)
+    const changes = changesOf(results, shown)
     const drift = results.some((r) => WRITES.includes(r.decision.action))
     const failures = failuresOf(results, config)
-    const heading = headingOf(config.mode, changes, failures.length > 0)
+    annotations = resultAnnotations(results, config.file, config.mode)
+    const heading = refused
+      ? `### Qonversion integrations — apply refused: the plan differs from the reviewed one`
+      : headingOf(config.mode, changes, failures.length > 0)
     const table = planTable(rows)
-    markdown = `${heading}\n\n${table}\n\nHTTP attempts: ${session.attempts}.`
-    writeManifestOutputs(rows, changes, drift)
-    await commentOnPullRequest(config, heading, table, log)
+    const digestLine = `Plan digest: \`${digest}\``
+    const attempts = reader.attempts + (session === reader ? 0 : session.attempts)
+    markdown = `${heading}\n\n${table}\n\n${digestLine}\n\nHTTP attempts: ${attempts}.`
+    writeManifestOutputs(rows, changes, drift, digest)
+    if (config.planFile) {
+      writePlanFile(resolve(workspace, config.planFile), { digest, mode: config.mode, rows })
+    }
+    await commentOnPullRequest(config, heading, table, digestLine, log)
+    if (refused) {
+      throw new ExpectedFailure(
+        `\`expect-plan\` is ${expected}, but the plan made now is ${digest}: the project or the file changed since ` +
+          'the plan was reviewed, so nothing was written. The plan as it stands now:\n' +
+          digestItems(decisions)
+            .map(
+              ([title, store, provider, effect, id]) =>
+                `  - “${title}” (${provider}, ${store})${id ? ` ${id}` : ''}: ${effect}`
+            )
+            .join('\n') +
+          '\nRun the plan again, review it, and apply with its new `plan-digest`.'
+      )
+    }
     if (failures.length > 0) {
       throw new ExpectedFailure(
         `${failures.length} integration(s) need attention:\n${failures.map((f) => `  - ${f.replace(/\n/g, '\n    ')}`).join('\n')}`
@@ -203,11 +292,14 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
   } catch (error) {
     if (!(error instanceof ExpectedFailure))
       log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    if (error instanceof InputError && file !== undefined) annotations = fileAnnotations(error.problems, file)
     const message = log.redact(error instanceof Error ? error.message : String(error))
     markdown ??= `### Qonversion integrations — failed`
-    await writeManifestSummary(markdown, message)
+    const note = droppedNote(writeAnnotations(annotations, used))
+    await writeManifestSummary(note ? `${markdown}\n\n${note}` : markdown, message)
     core.setFailed(log.redact(`${NAME}: ${message}`))
     return
   }
-  await writeManifestSummary(markdown)
+  const note = droppedNote(writeAnnotations(annotations, used))
+  await writeManifestSummary(note ? `${markdown}\n\n${note}` : markdown)
 }

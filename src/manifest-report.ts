@@ -2,14 +2,16 @@
 import * as core from '@actions/core'
 import type { Result } from './apply.js'
 import { healthOf } from './health.js'
-import { WRITES } from './plan.js'
+import { REFUSALS, WRITES, effectOf, type Action } from './plan.js'
 import { addFailure, escapeHtml } from './report.js'
 
 export interface PlanRow {
   title: string
   provider: string
   store: string
-  action: string
+  action: Action
+  /** Everything apply will do, in the table's words: `create + activate`, `pause (prune)`, `none` … */
+  effect: string
   id: string
   health: string
   /** `file.yml:3` for a listed entry; `unmanaged` for a record the file does not list. */
@@ -17,6 +19,8 @@ export interface PlanRow {
   /** apply only: what happened. */
   result?: string
   error?: string
+  /** False when the provider catalog could not be read, so the provider and store were not checked. */
+  checked?: false
 }
 
 export function planRows(results: Result[], mode: 'plan' | 'apply' | 'check'): PlanRow[] {
@@ -27,11 +31,13 @@ export function planRows(results: Result[], mode: 'plan' | 'apply' | 'check'): P
       provider: decision.wanted?.provider ?? current?.integration ?? '',
       store: decision.wanted?.store ?? current?.target_platform ?? '',
       action: decision.action,
+      effect: effectOf(decision),
       id: current?.id ?? '',
       health: current ? healthOf(current) : '',
       source: decision.wanted?.source ?? 'unmanaged',
       ...(mode === 'apply' ? { result: done } : {}),
-      ...(error ? { error: error.message } : {})
+      ...(error ? { error: error.message } : {}),
+      ...(decision.unchecked ? { checked: false as const } : {})
     }
   })
 }
@@ -61,7 +67,8 @@ export function planTable(rows: PlanRow[]): string {
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`]
   for (const r of rows) {
     const entry = `${cell(r.title)} <sub>${cell(r.source)}</sub>`
-    const action = r.action === 'conflict' ? '**conflict**' : r.action
+    const effect = REFUSALS.includes(r.action) ? `**${r.effect}**` : r.effect
+    const action = r.checked === false ? `${effect} (provider not checked)` : effect
     const cells = [
       entry,
       `\`${cell(r.provider)}\``,
@@ -81,14 +88,16 @@ export function headingOf(mode: string, changes: number, failed: boolean): strin
   return `### Qonversion integrations — ${mode}: ${what}${failed ? ' — failed' : ''}`
 }
 
-export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: boolean): void {
+export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: boolean, digest: string): void {
   // planRows leaves `result` and `error` out where they do not apply, so each row is already the output's shape.
   core.setOutput('plan', JSON.stringify(rows))
+  core.setOutput('plan-digest', digest)
   core.setOutput('changes', String(changes))
   core.setOutput('drift', String(drift))
   const ids: Record<string, string> = {}
   for (const r of rows)
-    if (r.source !== 'unmanaged' && r.action !== 'conflict' && r.id) ids[`${r.title} (${r.store})`] = r.id
+    if (r.source !== 'unmanaged' && !REFUSALS.includes(r.action) && r.id)
+      ids[`${r.title} (${r.store})`] = r.id
   core.setOutput('integrations', JSON.stringify(ids))
 }
 

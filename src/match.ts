@@ -13,15 +13,22 @@ const squash = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g
  * it spells the slug or the catalog's title for it and no other entry; another provider when it spells only
  * another catalog entry; unknown otherwise — the caller must then stop rather than reuse on a guess.
  */
+const names = (entry: { slug: string; title?: string }): string[] =>
+  entry.title ? [squash(entry.slug), squash(entry.title)] : [squash(entry.slug)]
+
 export function providerVerdict(recordProvider: string, slug: string, catalog: Catalog): ProviderVerdict {
   const name = squash(recordProvider)
-  const names = (entry: { slug: string; title?: string }): string[] =>
-    entry.title ? [squash(entry.slug), squash(entry.title)] : [squash(entry.slug)]
   const asked = catalog.entries.find((e) => e.slug === slug) ?? { slug }
   const another = catalog.entries.some((e) => e.slug !== slug && names(e).includes(name))
   // A name that reads as the asked provider and as another one too (two entries titled alike) tells nothing.
   if (names(asked).includes(name)) return another ? 'unknown' : 'same'
   return another ? 'other' : 'unknown'
+}
+
+/** The slug of the one catalog entry a record's provider (`Mixpanel`) spells; undefined when none or several do. */
+export function slugOf(catalog: Catalog, recordProvider: string): string | undefined {
+  const found = catalog.entries.filter((e) => names(e).includes(squash(recordProvider)))
+  return found.length === 1 ? found[0].slug : undefined
 }
 
 /** Records the API still lists but marks as deleted (the docs do not say whether it lists them) never match. */

@@ -1,7 +1,7 @@
 // The one place that decides, per wanted integration, what to do: pure, from the wanted list, what the project
 // holds and the catalog. The single step is the one-entry case; the manifest lists many.
-import type { Catalog } from './catalog.js'
-import { liveRecords, providerVerdict, sameTitleAndStore } from './match.js'
+import { catalogProblems, type Catalog } from './catalog.js'
+import { liveRecords, providerVerdict, sameTitleAndStore, slugOf } from './match.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
 
 export interface Wanted {
@@ -12,6 +12,8 @@ export interface Wanted {
   active: boolean | undefined
   /** Where it was asked for, for messages: `the step's inputs`, or `file.yml:12`. */
   source: string
+  /** The file and line of a manifest entry, for annotations on it. */
+  at?: { file: string; line: number }
 }
 
 /**
@@ -28,7 +30,8 @@ export interface Policy {
   rerun: boolean
 }
 
-export type Action = 'create' | 'reuse' | 'activate' | 'pause' | 'nothing' | 'conflict'
+/** `invalid`: the live catalog says Qonversion would refuse the provider or store (manifest only). */
+export type Action = 'create' | 'reuse' | 'activate' | 'pause' | 'nothing' | 'conflict' | 'invalid'
 
 export interface Decision {
   /** Undefined for a record the manifest does not list (unmanaged). */
@@ -36,12 +39,35 @@ export interface Decision {
   action: Action
   /** The existing record the decision is about (none for a create). */
   record?: IntegrationRecord
-  /** For a conflict: what was found and how to resolve it. */
+  /** For a conflict or an invalid entry: what was found and how to resolve it. */
   reason?: string
+  /** Manifest only: the catalog could not be read, so the provider and store were not checked against it. */
+  unchecked?: true
 }
 
 /** Actions that send a request. */
 export const WRITES: readonly Action[] = ['create', 'activate', 'pause']
+
+/** Decisions that fail the entry without sending anything. */
+export const REFUSALS: readonly Action[] = ['conflict', 'invalid']
+
+/**
+ * Everything apply will do for a decision, in the words of the plan table: a create says whether it activates
+ * (the manifest activates by default, the single step creates paused), a pause whether it is `prune`'s.
+ */
+export function effectOf(decision: Decision): string {
+  switch (decision.action) {
+    case 'create':
+      return decision.wanted?.active === true ? 'create + activate' : 'create (paused)'
+    case 'pause':
+      return decision.wanted ? 'pause' : 'pause (prune)'
+    case 'reuse':
+    case 'nothing':
+      return 'none'
+    default:
+      return decision.action
+  }
+}
 
 const describe = (w: Wanted): string => `“${w.title}” (${w.provider}, ${w.store})`
 const listed = (records: IntegrationRecord[]): string =>
@@ -98,7 +124,9 @@ function conflictOfOtherProvider(wanted: Wanted, others: IntegrationRecord[]): D
       `${describe(wanted)}: the project has an integration with this title and store but another provider:\n` +
       `${listed(others)}\n` +
       'It is never replaced automatically (the API has no update, and delete + create loses the credentials set ' +
-      'in the dashboard): change the entry’s title or provider, or delete the other integration in the dashboard.'
+      'in the dashboard). To keep both, rename this entry (a title no integration on this store has). If the ' +
+      'entry is meant to be that integration, set its provider to the one listed. Delete the other integration in ' +
+      'the dashboard only if it is no longer wanted.'
   }
 }
 
@@ -109,9 +137,39 @@ function reconcile(wanted: Wanted, record: IntegrationRecord): Decision {
   return { wanted, action: 'reuse', record }
 }
 
+/**
+ * What the live catalog refuses in a manifest entry, checked before any match: a slug it does not know is a typo
+ * first, even where a record of another provider holds the title and store — that record's provider is then the
+ * likely meaning. The documented snapshot never refuses (Qonversion adds providers), so it decides nothing here.
+ */
+function refusedByCatalog(
+  wanted: Wanted,
+  candidates: IntegrationRecord[],
+  catalog: Catalog
+): Decision | undefined {
+  if (!catalog.live) return undefined
+  const problems = catalogProblems(catalog, wanted.provider, wanted.store)
+  if (problems.length === 0) return undefined
+  const known = catalog.entries.some((e) => e.slug === wanted.provider)
+  const held = known
+    ? undefined
+    : candidates
+        .map((r) => ({ record: r, slug: slugOf(catalog, r.integration) }))
+        .find((c) => c.slug !== undefined)
+  const reason = held
+    ? `\`${wanted.provider}\` is not in Qonversion's provider catalog; did you mean \`${held.slug}\`? ` +
+      `The project's integration ${held.record.id} with this title and store is \`${held.slug}\`.`
+    : problems.join(' ')
+  return { wanted, action: 'invalid', record: held?.record, reason }
+}
+
 function decideOne(wanted: Wanted, records: IntegrationRecord[], catalog: Catalog, policy: Policy): Decision {
   if (policy.onMatch === 'create') return { wanted, action: 'create' }
   const candidates = sameTitleAndStore(records, wanted.title, wanted.store)
+  if (policy.onMatch === 'manage') {
+    const refused = refusedByCatalog(wanted, candidates, catalog)
+    if (refused) return refused
+  }
   const verdicts = candidates.map((r) => providerVerdict(r.integration, wanted.provider, catalog))
   const pick = (v: string) => candidates.filter((_, i) => verdicts[i] === v)
   const [same, other, unknown] = [pick('same'), pick('other'), pick('unknown')]
@@ -130,7 +188,11 @@ export function plan(
   catalog: Catalog,
   policy: Policy
 ): Decision[] {
-  const decisions = wanted.map((w) => decideOne(w, records, catalog, policy))
+  const decisions = wanted.map((w) => {
+    const decision = decideOne(w, records, catalog, policy)
+    // Without the live catalog nothing about the provider or store was checked: the row says so.
+    return policy.onMatch === 'manage' && !catalog.live ? { ...decision, unchecked: true as const } : decision
+  })
   if (policy.onMatch !== 'manage') return decisions
   const claimed = (r: IntegrationRecord): boolean =>
     wanted.some((w) => w.title === r.title && w.store === r.target_platform)

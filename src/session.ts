@@ -108,12 +108,25 @@ export class Session {
     return this.ask(setIntegrationStatus(this.api, id, status))
   }
 
-  /** What the project holds for these wanted entries: the list, and the catalog only when a provider needs telling apart. */
-  async project(wanted: Wanted[]): Promise<{ records: IntegrationRecord[]; catalog: Catalog }> {
+  /**
+   * What the project holds for these wanted entries: the list, and the catalog when a provider needs telling apart —
+   * or always with `everyProvider` (the manifest, whose plan checks every provider and store against it).
+   */
+  async project(
+    wanted: Wanted[],
+    everyProvider = false
+  ): Promise<{ records: IntegrationRecord[]; catalog: Catalog }> {
     const records = await this.list()
-    const catalog = needsCatalog(records, wanted) ? await this.catalog() : SNAPSHOT_CATALOG
+    const catalog = everyProvider || needsCatalog(records, wanted) ? await this.catalog() : SNAPSHOT_CATALOG
     this.log.debug(`${records.length} integration(s) listed.`)
     return { records, catalog }
+  }
+
+  /** A session on another connection (the writing one after a read-only plan) that reuses this one's catalog read. */
+  over(api: ApiConnection): Session {
+    const next = new Session(api, this.log, this.catalogMode)
+    next.catalogRead = this.catalogRead
+    return next
   }
 
   catalog(): Promise<Catalog> {
@@ -122,7 +135,8 @@ export class Session {
       (error: Error) => {
         if (this.catalogMode === 'strict' && !(error instanceof UnexpectedResponseError)) throw error
         this.log.warning(
-          `The provider catalog could not be read, so providers are checked against the documented list only: ${error.message}`
+          `Providers could not be checked: the provider catalog (GET /integrations/meta) could not be read, so ` +
+            `providers are checked against the documented list only: ${error.message}`
         )
         return SNAPSHOT_CATALOG
       }

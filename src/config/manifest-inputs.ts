@@ -1,7 +1,9 @@
 // The manifest action's inputs, read once into one validated config: how to reach the API (the same fields and
 // rules as the single step) and what to do with the file.
+import { isAbsolute, normalize } from 'node:path'
 import { z } from 'zod'
 import { InputError } from '../errors.js'
+import { DIGEST_LENGTH, DIGEST_PATTERN } from '../plan-digest.js'
 import {
   SHARED_DEFAULTS,
   booleanInput,
@@ -19,12 +21,38 @@ export const MANIFEST_INPUT_DEFAULTS = {
   prune: 'false',
   concurrency: '4',
   'comment-on-pr': 'false',
-  'github-token': ''
+  'github-token': '',
+  'plan-file': '',
+  'expect-plan': ''
 } as const
 
 export type ManifestInputName = keyof typeof MANIFEST_INPUT_DEFAULTS
 export const MODES = ['plan', 'apply', 'check'] as const
 export const PRUNE = ['false', 'pause'] as const
+/** `expect-plan`'s word for "the digest in the plan comment of the pull request merged as this commit". */
+export const FROM_PULL_REQUEST = 'pull-request'
+
+/** A path for `plan-file`: relative to the workspace and inside it, so an artifact step can pick it up. */
+const planFile = z.string().superRefine((value, ctx) => {
+  if (value === '') return
+  const path = normalize(value)
+  if (isAbsolute(value) || path === '..' || path.startsWith('../') || path.startsWith('..\\'))
+    ctx.addIssue({
+      code: 'custom',
+      message: `Input \`plan-file\` is \`${value}\`; it must be a path inside the workspace, relative to it (such as \`qonversion-plan.json\`).`
+    })
+})
+
+/** `expect-plan`: empty, a `plan-digest` output, or `pull-request`. */
+const expectPlan = z.string().superRefine((value, ctx) => {
+  if (value === '' || value === FROM_PULL_REQUEST || DIGEST_PATTERN.test(value)) return
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      `Input \`expect-plan\` is \`${value.length > 40 ? `${value.slice(0, 40)}…` : value}\`; it must be the ` +
+      `\`plan-digest\` output of a plan (${DIGEST_LENGTH} hex characters, 0-9 a-f) or \`${FROM_PULL_REQUEST}\`.`
+  })
+})
 
 const manifestSchema = z
   .object({
@@ -34,7 +62,16 @@ const manifestSchema = z
     prune: oneOf('prune', PRUNE),
     concurrency: integerIn('concurrency', 1, 10),
     'comment-on-pr': booleanInput('comment-on-pr'),
-    'github-token': z.string()
+    'github-token': z.string(),
+    'plan-file': planFile,
+    'expect-plan': expectPlan
+  })
+  .superRefine((i, ctx) => {
+    if (i['expect-plan'] !== '' && i.mode !== 'apply')
+      ctx.addIssue({
+        code: 'custom',
+        message: `Input \`expect-plan\` is set, but \`mode\` is \`${i.mode}\`: only \`apply\` compares its plan with a reviewed one; leave \`expect-plan\` out.`
+      })
   })
   .transform((i) => ({
     file: i.file,
@@ -43,7 +80,10 @@ const manifestSchema = z
     prune: i.prune,
     concurrency: i.concurrency,
     commentOnPr: i['comment-on-pr'],
-    githubToken: i['github-token']
+    githubToken: i['github-token'],
+    planFile: i['plan-file'],
+    /** Empty: apply writes without comparing; otherwise a digest, or FROM_PULL_REQUEST. */
+    expectPlan: i['expect-plan']
   }))
 
 export type ManifestConfig = z.output<typeof manifestSchema>
