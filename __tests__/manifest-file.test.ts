@@ -210,7 +210,31 @@ describe('each problem, with its line', () => {
   it('a key given twice, as YAML refuses it', () => {
     expect(
       problemsOf(`integrations:\n${entry(['title: A', 'title: B', 'provider: x', 'store: iOS'])}\n`)
-    ).toEqual([`${FILE}:3: YAML syntax error: Map keys must be unique.`])
+    ).toEqual([
+      `${FILE}:3: YAML syntax error: a key appears twice in the same mapping; keep one. (The parser says: Map keys must be unique.)`
+    ])
+  })
+
+  it('an over-indented key: at its own line (the parser says the line above), in plain words', () => {
+    const text = ['integrations:', '  - title: A', '    provider: amplitude', '      store: iOS'].join('\n')
+    expect(problemsOf(text)).toEqual([
+      `${FILE}:4: YAML syntax error: \`store:\` is indented 6 spaces, but \`provider:\` on line 3 is indented 4; the keys of one entry must line up. Indent \`store:\` like \`provider:\`.`
+    ])
+  })
+
+  it('an under-indented key, in plain words', () => {
+    const text = ['integrations:', '  - title: A', '    provider: amplitude', '   store: iOS'].join('\n')
+    expect(problemsOf(text)).toEqual([
+      `${FILE}:4: YAML syntax error: \`store:\` is indented 3 spaces, but \`provider:\` on line 3 is indented 4; the keys of one entry must line up. Indent \`store:\` like \`provider:\`.`
+    ])
+  })
+
+  it('a tab for indentation, in plain words', () => {
+    expect(problemsOf('integrations:\n  - title: A\n\tprovider: x\n')[0]).toMatch(
+      new RegExp(
+        `^${FILE.replace(/\./g, '\\.')}:3: YAML syntax error: a tab indents this line; YAML indents with spaces only\\.`
+      )
+    )
   })
 
   it('an empty file', () => {

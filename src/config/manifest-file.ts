@@ -5,6 +5,7 @@ import { InputError } from '../errors.js'
 import { STORES, lineBreakIn } from '../inputs.js'
 import { caseVariantOf, closestNames, orList } from '../suggest.js'
 import { readWorkspaceFile } from './workspace-file.js'
+import { explainSyntaxError } from './yaml-syntax.js'
 
 const MAX_TITLE = 255
 const ENTRY_KEYS = ['title', 'provider', 'store', 'active'] as const
@@ -267,7 +268,8 @@ export function parseManifest(text: string, fileName: string): ManifestEntry[] {
   const [syntax] = doc.errors
   if (syntax) {
     // Only the first: the parser guesses its way on after it, so later errors and the data are often its echoes.
-    fail(fileName, [{ offset: syntax.pos[0], message: `YAML syntax error: ${syntax.message}.` }], lineAt)
+    const { line, message } = explainSyntaxError(text, syntax, lineAt)
+    fail(fileName, [{ offset: counter.lineStarts[line - 1] ?? syntax.pos[0], message }], lineAt)
   }
   let data: unknown
   try {
