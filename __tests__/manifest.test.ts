@@ -1,6 +1,9 @@
 // The manifest action in-process against nock: plan, apply and check over one file, seen from the runner's side,
 // with what was sent to the API and to GitHub asserted as well as the outputs.
 import { describe, expect, it, jest } from '@jest/globals'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
 import { API, MANIFEST, SECRET, record, runManifest } from '../__fixtures__/run-manifest.js'
@@ -1081,5 +1084,254 @@ describe('inputs', () => {
     expect(result.failure).toContain('2 problems need fixing (inputs, then the file)')
     expect(result.failure).toContain('Input `file` is `nope.yml`')
     expect(api.sent).toEqual([])
+  })
+})
+
+/** The `::error`/`::warning` annotations in a run's log, with their properties, in order. */
+const annotationsIn = (stdout: string) =>
+  [...stdout.matchAll(/^::(error|warning) ([^:]+)::(.*)$/gm)].map(([, level, props, message]) => ({
+    level,
+    ...Object.fromEntries(
+      props.split(',').map((p) => p.split('=').map((v) => v.replace(/%3A/g, ':').replace(/%2C/g, ',')))
+    ),
+    message: message.replace(/%0A/g, '\n').replace(/%25/g, '%')
+  })) as { level: string; file?: string; line?: string; title?: string; message: string }[]
+
+describe('the provider catalog in plan and check', () => {
+  const TYPO = lines(
+    'integrations:',
+    '  - {title: Amplitude — iOS, provider: amplitude, store: iOS}', // 2
+    '  - title: Events', //                                           3
+    '    provider: mixpanl',
+    '    store: iOS'
+  )
+
+  it.each(['plan', 'check'])(
+    '%s: an unknown slug fails red with did-you-mean at its file:line, annotated on its line',
+    async (mode) => {
+      const api = project([
+        record({ id: 'mx1', title: 'Events', integration: 'Mixpanel', target_platform: 'iOS' })
+      ])
+      const result = await runManifest({ manifest: TYPO, inputs: { mode } })
+      expect(result.failed).toBe(true)
+      // A typo first, not a conflict with the Mixpanel record under that title and store.
+      expect(result.failure).toContain(
+        `${at(3)} “Events”: \`mixpanl\` is not in Qonversion's provider catalog; did you mean \`mixpanel\`? ` +
+          "The project's integration mx1 with this title and store is `mixpanel`."
+      )
+      expect(result.failure).not.toContain('another provider')
+      expect(planOf(result.outputs)[1]).toMatchObject({ action: 'invalid', effect: 'invalid', id: 'mx1' })
+      expect(result.summary).toContain(
+        `| Events <sub>${at(3)}</sub> | \`mixpanl\` | iOS | **invalid** | \`mx1\` |`
+      )
+      expect(annotationsIn(result.stdout)).toContainEqual({
+        level: 'error',
+        title: 'Qonversion manifest: provider or store refused',
+        file: MANIFEST,
+        line: '3',
+        message: expect.stringContaining('did you mean `mixpanel`?')
+      })
+      expect(api.sent.map((s) => `${s.method} ${s.path}`)).toEqual([
+        'GET /v4/integrations',
+        'GET /v4/integrations/meta'
+      ])
+    }
+  )
+
+  it('apply sends nothing for a refused entry and still carries out the others', async () => {
+    const api = project()
+    const result = await runManifest({ manifest: TYPO, inputs: { mode: 'apply' } })
+    expect(result.failed).toBe(true)
+    expect(api.creates().map((s) => (s.body as { title: string }).title)).toEqual(['Amplitude — iOS'])
+    expect(planOf(result.outputs)[1]).toMatchObject({ action: 'invalid', result: 'not sent' })
+  })
+
+  it('an unreadable catalog is a warning: rows are marked, the plan goes on against the documented list', async () => {
+    const api = project([], (sent) => (sent.path === '/v4/integrations/meta' ? [503, 'busy'] : undefined))
+    const result = await runManifest({ manifest: TYPO, inputs: { 'max-attempts': '2' } })
+    expect(result.failed).toBe(false)
+    expect(result.stdout).toMatch(/^::warning::Providers could not be checked: /m)
+    expect(planOf(result.outputs).map((r) => [r.effect, r.checked])).toEqual([
+      ['create + activate', false],
+      ['create + activate', false]
+    ])
+    expect(result.summary).toContain(
+      `| Events <sub>${at(3)}</sub> | \`mixpanl\` | iOS | create + activate (provider not checked) | — | — |`
+    )
+    expect(api.sent.filter((s) => s.path === '/v4/integrations/meta')).toHaveLength(2)
+  })
+})
+
+describe('annotations on the manifest’s lines', () => {
+  it('a file problem is annotated on its line, and the failure keeps its file:line', async () => {
+    const result = await runManifest({
+      manifest: lines('integrations:', '  - title: A', '    provider: webhooks', '      store: iOS')
+    })
+    expect(result.failed).toBe(true)
+    expect(annotationsIn(result.stdout)).toEqual([
+      {
+        level: 'error',
+        title: 'Qonversion manifest: invalid file',
+        file: MANIFEST,
+        line: '4',
+        message: expect.stringMatching(/^YAML syntax error: `store:` is indented 6 spaces/)
+      }
+    ])
+    expect(result.failure).toMatch(new RegExp(`^qonversion-integration-action/manifest: ${MANIFEST}:4: YAML`))
+  })
+
+  it('conflicts and drift in check, on their lines', async () => {
+    project([
+      record({ id: 'amp2', title: 'Braze — iOS', integration: 'Amplitude', target_platform: 'iOS' }),
+      record({
+        id: 'mix1',
+        title: 'Mixpanel — iOS',
+        integration: 'Mixpanel',
+        target_platform: 'iOS',
+        active: 0
+      })
+    ])
+    const result = await runManifest({
+      manifest: lines(
+        'integrations:',
+        '  - {title: Braze — iOS, provider: braze, store: iOS}', //     2
+        '  - {title: Mixpanel — iOS, provider: mixpanel, store: iOS}' // 3
+      ),
+      inputs: { mode: 'check' }
+    })
+    expect(annotationsIn(result.stdout).map((a) => [a.level, a.line, a.title])).toEqual([
+      ['error', '2', 'Qonversion manifest: conflict'],
+      ['error', '3', 'Qonversion manifest: drift']
+    ])
+    expect(annotationsIn(result.stdout)[1].message).toBe(
+      'The project differs from this entry: `apply` would activate mix1.'
+    )
+    expect(result.failure).toContain(`${at(3)} “Mixpanel — iOS”: drift`)
+  })
+
+  it('a failed write, on its line', async () => {
+    project([], (sent) =>
+      sent.method === 'POST'
+        ? [422, { error: { type: 'request', code: 'invalid_data', message: 'No' } }]
+        : undefined
+    )
+    const result = await runManifest({
+      manifest: lines('integrations:', '  - {title: Hook, provider: webhooks, store: iOS}'),
+      inputs: { mode: 'apply' }
+    })
+    expect(annotationsIn(result.stdout)).toEqual([
+      expect.objectContaining({ level: 'error', line: '2', title: 'Qonversion manifest: failed' })
+    ])
+  })
+
+  it('at most ten per kind; the summary counts the rest, and every one keeps its file:line in the failure', async () => {
+    const entries = Array.from({ length: 12 }, (_, i) => `  - {title: E${i}, provider: mixpanl, store: iOS}`)
+    project()
+    const result = await runManifest({ manifest: lines('integrations:', ...entries) })
+    expect(annotationsIn(result.stdout).filter((a) => a.level === 'error')).toHaveLength(10)
+    expect(annotationsIn(result.stdout).map((a) => a.line)).toEqual(
+      Array.from({ length: 10 }, (_, i) => String(i + 2))
+    )
+    expect(result.summary).toContain(
+      '2 errors not shown as annotations (GitHub shows 10 of each kind per step): every problem is listed with its file:line in the failure below.'
+    )
+    for (let i = 0; i < 12; i++) expect(result.failure).toContain(`${at(i + 2)} “E${i}”: \`mixpanl\``)
+  })
+})
+
+describe('the plan digest, plan-file and expect-plan', () => {
+  const TWO = lines(
+    'integrations:',
+    '  - {title: Amplitude — iOS, provider: amplitude, store: iOS}',
+    '  - {title: Hook, provider: webhooks, store: iOS, active: false}'
+  )
+  const EXISTING_AMP = () => [record({ id: 'amp1', active: 0 })]
+
+  it('plan sets `plan-digest` and prints it whole in the summary; plan-file holds the plan as JSON', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'qia-plan-file-'))
+    mkdirSync(join(workspace, '.github'))
+    writeFileSync(join(workspace, MANIFEST), TWO)
+    project(EXISTING_AMP())
+    const result = await runManifest({
+      inputs: { 'plan-file': 'out/plan.json' },
+      env: { GITHUB_WORKSPACE: workspace }
+    })
+    expect(result.failed).toBe(false)
+    const digest = result.outputs['plan-digest']
+    expect(digest).toMatch(/^[0-9a-f]{16}$/)
+    expect(result.summary).toContain(`Plan digest: \`${digest}\``)
+    const written = JSON.parse(readFileSync(join(workspace, 'out/plan.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >
+    expect(written).toEqual({ digest, mode: 'plan', rows: planOf(result.outputs) })
+    rmSync(workspace, { recursive: true, force: true })
+  })
+
+  it('a plan-file outside the workspace is refused before any request', async () => {
+    const api = project()
+    const result = await runManifest({ manifest: TWO, inputs: { 'plan-file': '../plan.json' } })
+    expect(result.failure).toContain(
+      'Input `plan-file` is `../plan.json`; it must be a path inside the workspace'
+    )
+    expect(api.sent).toEqual([])
+  })
+
+  it('apply with the digest of an unchanged project writes as planned', async () => {
+    project(EXISTING_AMP())
+    const { outputs } = await runManifest({ manifest: TWO })
+    nock.cleanAll()
+    const api = project(EXISTING_AMP())
+    const result = await runManifest({
+      manifest: TWO,
+      inputs: { mode: 'apply', 'expect-plan': outputs['plan-digest'] }
+    })
+    expect(result.failed).toBe(false)
+    expect(result.outputs['plan-digest']).toBe(outputs['plan-digest'])
+    expect(api.writes().map((s) => s.path)).toEqual(['/v4/integrations/amp1/status', '/v4/integrations'])
+  })
+
+  it('apply refuses when the project changed since review: only reads are sent, the fresh rows are printed', async () => {
+    project(EXISTING_AMP())
+    const { outputs } = await runManifest({ manifest: TWO })
+    nock.cleanAll()
+    // Someone activated the record after the review: the reviewed `activate` is now `none`.
+    const api = project([record({ id: 'amp1', active: 1 })])
+    const result = await runManifest({
+      manifest: TWO,
+      inputs: { mode: 'apply', 'expect-plan': outputs['plan-digest'] }
+    })
+    expect(result.failed).toBe(true)
+    expect(api.sent.every((s) => s.method === 'GET')).toBe(true)
+    expect(result.failure).toContain(
+      `\`expect-plan\` is ${outputs['plan-digest']}, but the plan made now is ${result.outputs['plan-digest']}`
+    )
+    expect(result.failure).toContain('nothing was written')
+    expect(result.failure).toContain('  - “Amplitude — iOS” (amplitude, iOS) amp1: none')
+    expect(result.failure).toContain('  - “Hook” (webhooks, iOS): create (paused)')
+    expect(result.summary).toContain('apply refused: the plan differs from the reviewed one')
+    expect(result.outputs.changes).toBe('1')
+  })
+
+  it('expect-plan is checked as an input: a digest, `pull-request`, and only with apply', async () => {
+    const api = project()
+    const bad = await runManifest({ manifest: TWO, inputs: { mode: 'apply', 'expect-plan': 'abc' } })
+    expect(bad.failure).toContain(
+      'Input `expect-plan` is `abc`; it must be the `plan-digest` output of a plan'
+    )
+    const notApply = await runManifest({ manifest: TWO, inputs: { 'expect-plan': '0123456789abcdef' } })
+    expect(notApply.failure).toContain('Input `expect-plan` is set, but `mode` is `plan`')
+    const pr = await runManifest({ manifest: TWO, inputs: { mode: 'apply', 'expect-plan': 'pull-request' } })
+    expect(pr.failure).toContain('Input `expect-plan: pull-request` is not yet supported')
+    expect(api.sent).toEqual([])
+  })
+})
+
+describe('a wrong input value gets a did-you-mean', () => {
+  it('mode: aply', async () => {
+    const result = await runManifest({ manifest: lines('integrations: []'), inputs: { mode: 'aply' } })
+    expect(result.failure).toContain(
+      'Input `mode` is `aply`; it must be `plan`, `apply` or `check`. Did you mean `apply`?'
+    )
   })
 })

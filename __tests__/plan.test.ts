@@ -1,7 +1,7 @@
 // plan() as plain data: every decision it can make, from wanted entries, the project's records and a catalog.
 import { describe, expect, it } from '@jest/globals'
 import { SNAPSHOT_CATALOG, type Catalog } from '../src/catalog.js'
-import { plan, type Policy, type Wanted } from '../src/plan.js'
+import { effectOf, plan, type Decision, type Policy, type Wanted } from '../src/plan.js'
 import type { IntegrationRecord } from '../src/qonversion/schemas.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
@@ -380,5 +380,75 @@ describe('what counts as a match', () => {
       ['reuse', 'IOS'],
       ['create', undefined]
     ])
+  })
+})
+
+describe('the live catalog (manifest)', () => {
+  const LIVE: Catalog = {
+    live: true,
+    entries: [
+      { slug: 'mixpanel', title: 'Mixpanel', allowedStores: ['iOS', 'Android', 'Stripe'] },
+      { slug: 'searchads', title: 'Apple Search Ads', allowedStores: ['iOS'] },
+      { slug: 'amplitude', title: 'Amplitude', allowedStores: ['iOS', 'Android'] }
+    ]
+  }
+  const manage = policy({ onMatch: 'manage' })
+
+  it('an unknown slug is invalid, with did-you-mean', () => {
+    const [d] = plan([wanted({ provider: 'mixpanl' })], [], LIVE, manage)
+    expect(d.action).toBe('invalid')
+    expect(d.reason).toBe("`mixpanl` is not in Qonversion's provider catalog; did you mean `mixpanel`?")
+  })
+
+  it('a store the provider does not support is invalid, naming the stores it does', () => {
+    const [d] = plan([wanted({ provider: 'searchads', store: 'Android' })], [], LIVE, manage)
+    expect(d).toMatchObject({ action: 'invalid', reason: '`searchads` supports only iOS, not Android.' })
+  })
+
+  it('a typo beside a record of another provider with the title and store: a typo first, not a conflict', () => {
+    const record = rec({ id: 'MIX', title: 'Events', integration: 'Mixpanel' })
+    const [d] = plan([wanted({ title: 'Events', provider: 'mixpanl' })], [record], LIVE, manage)
+    expect(d.action).toBe('invalid')
+    expect(d.record).toBe(record)
+    expect(d.reason).toBe(
+      "`mixpanl` is not in Qonversion's provider catalog; did you mean `mixpanel`? The project's integration MIX " +
+        'with this title and store is `mixpanel`.'
+    )
+  })
+
+  it('a known slug and store plan as usual; nothing is marked unchecked', () => {
+    const [d] = plan([wanted({ active: true })], [], LIVE, manage)
+    expect(d).toEqual({ wanted: wanted({ active: true }), action: 'create' })
+  })
+
+  it('without the live catalog nothing is refused, and every listed entry is marked unchecked', () => {
+    const unmanaged = rec({ id: 'OLD', title: 'Old' })
+    const decisions = plan([wanted({ provider: 'mixpanl' })], [unmanaged], SNAPSHOT_CATALOG, manage)
+    expect(decisions.map((d) => [d.action, d.unchecked])).toEqual([
+      ['create', true],
+      ['nothing', undefined]
+    ])
+  })
+
+  it('the single step (reuse) is not refused by the planner: the server or its dry run decide', () => {
+    const [d] = plan([wanted({ provider: 'mixpanl' })], [], LIVE, policy())
+    expect(d.action).toBe('create')
+  })
+})
+
+describe('effectOf: everything apply will do, in the row’s words', () => {
+  const record = rec()
+  it.each<[string, Decision, string]>([
+    ['create active', { wanted: wanted({ active: true }), action: 'create' }, 'create + activate'],
+    ['create paused', { wanted: wanted({ active: false }), action: 'create' }, 'create (paused)'],
+    ['the single step’s create', { wanted: wanted(), action: 'create' }, 'create (paused)'],
+    ['activate', { wanted: wanted(), action: 'activate', record }, 'activate'],
+    ['pause', { wanted: wanted(), action: 'pause', record }, 'pause'],
+    ['prune', { action: 'pause', record }, 'pause (prune)'],
+    ['reuse', { wanted: wanted(), action: 'reuse', record }, 'none'],
+    ['unmanaged', { action: 'nothing', record }, 'none'],
+    ['conflict', { wanted: wanted(), action: 'conflict', record }, 'conflict']
+  ])('%s', (_, decision, text) => {
+    expect(effectOf(decision)).toBe(text)
   })
 })
