@@ -48,9 +48,15 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
     expect(plan.outputs.drift).toBe('true')
     expect(plan.outputs.changes).toBe('3')
     expect(plan.summary).toContain(
-      `| AppsFlyer <sub>${FILE}:5</sub> | \`appsflyer\` | Android | create | — | — |`
+      `| AppsFlyer <sub>${FILE}:5</sub> | \`appsflyer\` | Android | create (paused) | — | — |`
     )
-    expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v4/integrations'])
+    expect(plan.summary).toContain(
+      `| Amplitude — iOS <sub>${FILE}:2</sub> | \`amplitude\` | iOS | create + activate | — | — |`
+    )
+    expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /v4/integrations',
+      'GET /v4/integrations/meta'
+    ])
 
     const apply = await manifest('apply', THREE)
     expect(apply.code).toBe(0)
@@ -85,13 +91,21 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
     expect(check.stdout).toContain(
       `::error::qonversion-integration-action/manifest: 1 integration(s) need attention:%0A  - ${FILE}:2 “Amplitude — iOS”: drift — \`apply\` would activate ${amplitude.id}.`
     )
+    expect(check.stdout).toContain(
+      `::error title=Qonversion manifest%3A drift,file=${FILE},line=2::The project differs from this entry: \`apply\` would activate ${amplitude.id}.`
+    )
     // plan again and check made reads only.
     expect(
       emu
         .requests()
         .slice(seen)
         .map((r) => `${r.method} ${r.path}`)
-    ).toEqual(['GET /v4/integrations', 'GET /v4/integrations'])
+    ).toEqual([
+      'GET /v4/integrations',
+      'GET /v4/integrations/meta',
+      'GET /v4/integrations',
+      'GET /v4/integrations/meta'
+    ])
     expect(live().find((r) => r.id === amplitude.id)?.active).toBe(0)
   })
 
@@ -106,7 +120,7 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
         .requests()
         .slice(before)
         .map((r) => `${r.method} ${r.path}`)
-    ).toEqual(['GET /v4/integrations'])
+    ).toEqual(['GET /v4/integrations', 'GET /v4/integrations/meta'])
     expect(live()).toHaveLength(3)
   })
 
@@ -138,6 +152,9 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
       `::error::qonversion-integration-action/manifest: ${FILE}:7: \`integrations[1]\` has an unknown key \`stor\``
+    )
+    expect(result.stdout).toContain(
+      `::error title=Qonversion manifest%3A invalid file,file=${FILE},line=7::\`integrations[1]\` has an unknown key \`stor\``
     )
     expect(emu.requests()).toEqual([])
   })
@@ -226,5 +243,73 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
     // The 36 unmanaged records are reported, and left alone without prune.
     expect(planOf(result.outputs).filter((r) => r.source === 'unmanaged')).toHaveLength(36)
     expect(writes().every((r) => r.path === '/v4/integrations')).toBe(true)
+  })
+
+  it('a typo plans red with did-you-mean, a store the provider lacks names its stores, both annotated on their lines', async () => {
+    const file = [
+      'integrations:',
+      '  - title: Events', //       2
+      '    provider: mixpanl',
+      '    store: iOS',
+      '  - title: Search ads', //   5
+      '    provider: searchads',
+      '    store: Android',
+      ''
+    ].join('\n')
+    const result = await manifest('plan', file)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `${FILE}:2 “Events”: \`mixpanl\` is not in Qonversion's provider catalog; did you mean \`mixpanel\`?`
+    )
+    expect(result.stdout).toContain(`${FILE}:5 “Search ads”: \`searchads\` supports only iOS, not Android.`)
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `::error title=Qonversion manifest%3A provider or store refused,file=${FILE.replace(/\./g, '\\.')},line=2::`
+      )
+    )
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `::error title=Qonversion manifest%3A provider or store refused,file=${FILE.replace(/\./g, '\\.')},line=5::`
+      )
+    )
+    expect(planOf(result.outputs).map((r) => r.effect)).toEqual(['invalid', 'invalid'])
+    expect(writes()).toEqual([])
+  })
+
+  it('expect-plan: passes on an unchanged project, refuses with the fresh rows when a record was activated after review', async () => {
+    const [amplitude] = emu.seed([
+      { title: 'Amplitude — iOS', integration: 'amplitude', target_platform: 'iOS', active: 0 }
+    ])
+    const reviewed = await manifest('plan', THREE)
+    expect(reviewed.code).toBe(0)
+    const digest = reviewed.outputs['plan-digest']
+    expect(digest).toMatch(/^[0-9a-f]{16}$/)
+    expect(reviewed.summary).toContain(`Plan digest: \`${digest}\``)
+    expect(planOf(reviewed.outputs)[0]).toMatchObject({ id: amplitude.id, effect: 'activate' })
+
+    // Someone activates it in the dashboard after the review: the reviewed `activate` is now `none`.
+    emu.setDelivery({ id: amplitude.id, active: 1 })
+    const before = emu.requests().length
+    const refused = await manifest('apply', THREE, { 'expect-plan': digest })
+    expect(refused.code).toBe(1)
+    expect(
+      emu
+        .requests()
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`)
+    ).toEqual(['GET /v4/integrations', 'GET /v4/integrations/meta'])
+    expect(refused.stdout).toContain(
+      `\`expect-plan\` is ${digest}, but the plan made now is ${refused.outputs['plan-digest']}`
+    )
+    expect(refused.stdout).toContain(`“Amplitude — iOS” (amplitude, iOS) ${amplitude.id}: none`)
+    expect(refused.stdout).toContain('“AppsFlyer” (appsflyer, Android): create (paused)')
+    expect(live()).toHaveLength(1)
+
+    // Unchanged since its plan, an apply with that plan's digest goes through.
+    const again = await manifest('plan', THREE)
+    const applied = await manifest('apply', THREE, { 'expect-plan': again.outputs['plan-digest'] })
+    expect(applied.code).toBe(0)
+    expect(applied.outputs.changes).toBe('2')
+    expect(live()).toHaveLength(3)
   })
 })
