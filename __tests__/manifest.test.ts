@@ -1092,7 +1092,10 @@ const annotationsIn = (stdout: string) =>
   [...stdout.matchAll(/^::(error|warning) ([^:]+)::(.*)$/gm)].map(([, level, props, message]) => ({
     level,
     ...Object.fromEntries(
-      props.split(',').map((p) => p.split('=').map((v) => v.replace(/%3A/g, ':').replace(/%2C/g, ',')))
+      props.split(',').map((p): [string, string] => {
+        const [name, value] = p.split('=')
+        return [name, value.replace(/%3A/g, ':').replace(/%2C/g, ',')]
+      })
     ),
     message: message.replace(/%0A/g, '\n').replace(/%25/g, '%')
   })) as { level: string; file?: string; line?: string; title?: string; message: string }[]

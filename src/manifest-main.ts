@@ -145,17 +145,18 @@ function readConfigAndFile(raw: Parameters<typeof parseManifestInputs>[0]) {
 
 /**
  * The digest `apply` must find, or undefined when `expect-plan` is not set. The seam for `pull-request`: that
- * digest is to be read from the plan comment of the pull request merged as this commit.
+ * digest is to be read from the plan comment of the pull request merged as this commit (hence a Promise, though
+ * nothing here waits yet).
  */
-async function expectedDigest(config: ManifestConfig): Promise<string | undefined> {
-  if (config.expectPlan === '') return undefined
+function expectedDigest(config: ManifestConfig): Promise<string | undefined> {
+  if (config.expectPlan === '') return Promise.resolve(undefined)
   if (config.expectPlan === FROM_PULL_REQUEST) {
     throw new InputError([
       `Input \`expect-plan: ${FROM_PULL_REQUEST}\` is not yet supported; give the \`plan-digest\` output of the ` +
         'reviewed plan instead.'
     ])
   }
-  return config.expectPlan
+  return Promise.resolve(config.expectPlan)
 }
 
 /** The line a decision is logged with: what apply will do, to what, and where the file asks for it. */
