@@ -49,7 +49,9 @@ describe('1. never another provider’s record', () => {
     ])
     expect(result.outputs['integration-id']).toBe('NEW12345')
     expect(result.outputs.created).toBe('true')
-    expect(result.stdout).toMatch(/::warning::Providers could not be checked: the provider catalog \(GET \/integrations\/meta\) could not be read/)
+    expect(result.stdout).toMatch(
+      /::warning::Providers could not be checked: the provider catalog \(GET \/integrations\/meta\) could not be read/
+    )
   })
 
   it('catalog down and a record it cannot tell (`Apple Search Ads` for `searchads`): fails closed, no POST, lists the candidate', async () => {
