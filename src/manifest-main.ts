@@ -22,6 +22,7 @@ import {
   writeManifestSummary
 } from './manifest-report.js'
 import { WRITES, plan, type Wanted } from './plan.js'
+import { neutralise } from './qonversion/untrusted.js'
 import { redactingLog, type RedactingLog } from './report.js'
 import { Session, connect, type RunOptions } from './session.js'
 import { ACTION_NAME } from './version.js'
@@ -83,14 +84,14 @@ function failuresOf(results: Result[], config: ManifestConfig): string[] {
     .filter((r) => r.error)
     .map(
       (r) =>
-        `${r.decision.wanted?.source ?? 'unmanaged'} “${r.decision.wanted?.title ?? r.record?.title}”: ${r.error!.message}`
+        `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}”: ${r.error!.message}`
     )
   if (config.mode === 'check') {
     const drifted = results.filter((r) => !r.error && WRITES.includes(r.decision.action))
     for (const r of drifted) {
       const who = r.decision.wanted
         ? `${r.decision.wanted.source} “${r.decision.wanted.title}”`
-        : `unmanaged “${r.record?.title}”`
+        : `unmanaged “${neutralise(r.record?.title ?? '')}”`
       lines.push(`${who}: drift — \`apply\` would ${r.decision.action}${r.record ? ` ${r.record.id}` : ''}.`)
     }
   }
@@ -161,9 +162,10 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
       rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
     })
     for (const d of decisions) {
-      const title = d.wanted?.title ?? d.record?.title
+      const title = neutralise(d.wanted?.title ?? d.record?.title ?? '')
+      const provider = neutralise(d.wanted?.provider ?? d.record?.integration ?? '', 200)
       log.info(
-        `${d.action.padEnd(8)} “${title}” (${d.wanted?.provider ?? d.record?.integration}, ${d.wanted?.store ?? d.record?.target_platform})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
+        `${d.action.padEnd(8)} “${title}” (${provider}, ${d.wanted?.store ?? d.record?.target_platform})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
       )
     }
 
@@ -173,7 +175,7 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
         : preview(decisions)
     for (const r of results.filter((r) => config.mode === 'apply' && WRITES.includes(r.decision.action))) {
       log.info(
-        `${r.decision.wanted?.title ?? r.record?.title}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
+        `${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
       )
     }
     if (config.mode !== 'plan') {

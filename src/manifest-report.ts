@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import type { Result } from './apply.js'
 import { healthOf } from './health.js'
 import { WRITES } from './plan.js'
-import { addFailure, escapeHtml } from './report.js'
+import { neutralise } from './qonversion/untrusted.js'
+import { addFailure, escapeHtml, setOutput } from './report.js'
 
 export interface PlanRow {
   title: string
@@ -44,8 +45,9 @@ export function changesOf(results: Result[], mode: 'plan' | 'apply' | 'check'): 
   return results.filter((r) => (mode === 'apply' ? r.wrote : WRITES.includes(r.decision.action))).length
 }
 
-/** Markdown cell text: no pipe or line break can break the table, no HTML can render. */
-const cell = (text: string): string => escapeHtml(text).replace(/\|/g, '\\|').replace(/\s+/g, ' ')
+/** Markdown cell text: server text neutralised, no pipe or line break can break the table, no HTML can render. */
+const cell = (text: string): string =>
+  escapeHtml(neutralise(text.replace(/\s+/g, ' '), 2000)).replace(/\|/g, '\\|')
 
 export function planTable(rows: PlanRow[]): string {
   const withResult = rows.some((r) => r.result !== undefined)
@@ -83,13 +85,13 @@ export function headingOf(mode: string, changes: number, failed: boolean): strin
 
 export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: boolean): void {
   // planRows leaves `result` and `error` out where they do not apply, so each row is already the output's shape.
-  core.setOutput('plan', JSON.stringify(rows))
+  setOutput('plan', JSON.stringify(rows))
   core.setOutput('changes', String(changes))
   core.setOutput('drift', String(drift))
   const ids: Record<string, string> = {}
   for (const r of rows)
     if (r.source !== 'unmanaged' && r.action !== 'conflict' && r.id) ids[`${r.title} (${r.store})`] = r.id
-  core.setOutput('integrations', JSON.stringify(ids))
+  setOutput('integrations', JSON.stringify(ids))
 }
 
 export async function writeManifestSummary(markdown: string, error?: string): Promise<void> {
