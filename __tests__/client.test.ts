@@ -66,9 +66,13 @@ describe('unusual answers', () => {
   })
 
   it('fills outputs from a minimal record and labels an unknown state', async () => {
-    nock(API)
-      .post('/integrations')
-      .reply(201, { id: 'min1', title: 'T', integration: 'Amplitude', target_platform: 'iOS', active: 7 })
+    nock(API).post('/integrations').reply(201, {
+      id: 'min1',
+      title: 'Amplitude — iOS',
+      integration: 'Amplitude',
+      target_platform: 'iOS',
+      active: 7
+    })
     const result = await runAction(baseInputs)
     expect(result.outputs).toMatchObject({
       url: '/v4/integrations/min1',

@@ -84,7 +84,8 @@ describe(`hardening, on dist/index.js (${NODE_NAME})`, () => {
       expect(result.code).toBe(0)
       expect(result.stdout).not.toMatch(/^::warning::pwned/m)
       expect(result.stdout).not.toMatch(/^::stop-commands::/m)
-      expect(result.outputs['provider-title']).toBe('Amplitude\\n::warning::pwned\\n::stop-commands::token')
+      // Printed escaped, handed on exactly: the output file's delimiter keeps the line breaks inside the value.
+      expect(result.outputs['provider-title']).toBe('Amplitude\n::warning::pwned\n::stop-commands::token')
     } finally {
       hostile.close()
     }

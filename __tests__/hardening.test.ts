@@ -283,7 +283,7 @@ describe('7. server text cannot write workflow commands', () => {
   const escapedProvider = 'Amplitude\\n::warning::pwned\\n::stop-commands::x'
   const forged = /^::(warning::pwned|stop-commands|set-output|error::forged)/m
 
-  it('record fields on the success path are printed escaped (a reused record in the error state)', async () => {
+  it('record fields on the success path are printed escaped, and output exactly as sent (a reused record in the error state)', async () => {
     nock(API)
       .get('/integrations')
       .reply(
@@ -300,7 +300,7 @@ describe('7. server text cannot write workflow commands', () => {
     expect(result.failed).toBe(false)
     expect(result.stdout).not.toMatch(forged)
     expect(result.stdout).toContain('Last error: Invalid key\\n::warning::pwned\\r\\n::stop-commands::x')
-    expect(result.outputs['last-error']).toBe('Invalid key\\n::warning::pwned\\r\\n::stop-commands::x')
+    expect(result.outputs['last-error']).toBe('Invalid key\n::warning::pwned\r\n::stop-commands::x')
     expect(result.summary).toContain('Invalid key\\n::warning::pwned')
   })
 
@@ -316,19 +316,17 @@ describe('7. server text cannot write workflow commands', () => {
     expect(result.summary).not.toContain('<img')
   })
 
-  it('a created record’s provider and title (with \\r) reach the message and the outputs escaped', async () => {
-    post(
-      [],
-      '/integrations',
-      201,
-      record({ integration: hostileProvider, title: 'Amplitude — iOS\r::warning::t' })
-    )
+  it('a created record’s provider (with line breaks) reaches the message escaped and the outputs exactly', async () => {
+    nock(API)
+      .get('/integrations/meta')
+      .reply(200, { data: [{ slug: 'amplitude', title: 'Amplitude' }] })
+    post([], '/integrations', 201, record({ integration: hostileProvider }))
     const result = await runAction({ ...baseInputs, require: 'active' })
     expect(result.failed).toBe(true)
     expect(result.stdout).not.toMatch(forged)
-    expect(result.stdout).not.toMatch(/^::warning::t/m)
-    expect(result.failure).toContain(`(“Amplitude — iOS\\r::warning::t”, ${escapedProvider}, iOS) is paused`)
-    expect(result.outputs['provider-title']).toBe(escapedProvider)
+    expect(result.failure).toContain(`(“Amplitude — iOS”, ${escapedProvider}, iOS) is paused`)
+    expect(result.outputs['provider-title']).toBe(hostileProvider)
+    expect(JSON.parse(result.outputs.integration)).toMatchObject({ integration: hostileProvider })
     expect(Object.keys(result.outputs).sort()).toEqual(
       [
         'created',
@@ -346,6 +344,15 @@ describe('7. server text cannot write workflow commands', () => {
         'url'
       ].sort()
     )
+  })
+
+  it('a create answered with another title (with \\r) names it escaped and outputs no record', async () => {
+    post([], '/integrations', 201, record({ title: 'Amplitude — iOS\r::warning::t' }))
+    const result = await runAction(baseInputs)
+    expect(result.failed).toBe(true)
+    expect(result.stdout).not.toMatch(/^::warning::t/m)
+    expect(result.failure).toContain('answered gNl6hyM6 “Amplitude — iOS\\r::warning::t” (Amplitude, iOS)')
+    expect(Object.keys(result.outputs)).toEqual(['idempotency-key'])
   })
 
   it('an API error message with a newline and `::error::` is escaped', async () => {

@@ -150,7 +150,7 @@ describe('bad input fails before any request', () => {
 
   it('warns, but sends, a provider outside the documented snapshot', async () => {
     const sent: Sent[] = []
-    expectCreate(sent)
+    expectCreate(sent, 201, record({ integration: 'Amplitud' }))
     const result = await runAction({ ...baseInputs, provider: 'amplitud' })
     expect(result.failed).toBe(false)
     expect(result.stdout).toMatch(

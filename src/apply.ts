@@ -1,9 +1,11 @@
 // Carries decisions out through the API: at most `concurrency` writes in flight, every entry attempted even when
 // another fails, and each result reported with the record it ended with.
-import { catalogProblems } from './catalog.js'
-import { ApiError, ConflictError, InputError } from './errors.js'
+import { SNAPSHOT_CATALOG, catalogProblems } from './catalog.js'
+import { ApiError, ConflictError, InputError, WrongRecordError } from './errors.js'
+import { providerVerdict } from './match.js'
 import type { Decision, Wanted } from './plan.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
+import { neutralise } from './qonversion/untrusted.js'
 import type { Session } from './session.js'
 
 export interface Result {
@@ -72,6 +74,45 @@ function statusSet(status: 0 | 1, answer: IntegrationRecord): string {
     : `${status === 1 ? 'asked to set active' : 'asked to pause'}, answered ${stateWord(answer.active)}`
 }
 
+/** A record as a message names it: id, title, provider and store, its server text neutralised. */
+const named = (r: IntegrationRecord): string =>
+  `${r.id} “${neutralise(r.title)}” (${neutralise(r.integration, 200)}, ${r.target_platform})`
+
+/**
+ * Whether a create answer is the integration that was sent: the same title and store exactly, and a provider that
+ * is not another one. The documented slugs tell the usual display titles (`Amplitude`); only an answer they do not
+ * confirm costs a read of the live catalog, so the happy path stays one request.
+ */
+async function isAskedFor(answer: IntegrationRecord, wanted: Wanted, session: Session): Promise<boolean> {
+  if (answer.title !== wanted.title || answer.target_platform !== wanted.store) return false
+  if (providerVerdict(answer.integration, wanted.provider, SNAPSHOT_CATALOG) === 'same') return true
+  return providerVerdict(answer.integration, wanted.provider, await session.catalog()) !== 'other'
+}
+
+function createdAnother(answer: IntegrationRecord, wanted: Wanted, key: string): WrongRecordError {
+  return new WrongRecordError(
+    `The create was answered with another integration: asked for “${neutralise(wanted.title)}” (${wanted.provider}, ` +
+      `${wanted.store}), answered ${named(answer)}. The idempotency key \`${key}\` was already used for that ` +
+      'integration — a hand-set `idempotency-key` shared by two steps does this; give each step its own key, or ' +
+      'leave the input empty for one made from the run and the request. The answer is not this entry’s record: it is ' +
+      'neither output nor activated.'
+  )
+}
+
+/** POST …/status, refusing an answer about another id: that record is never taken for the one asked about. */
+async function setStatusOf(
+  session: Session,
+  record: IntegrationRecord,
+  status: 0 | 1
+): Promise<IntegrationRecord> {
+  const answer = await session.setStatus(record.id, status)
+  if (answer.id === record.id) return answer
+  throw new WrongRecordError(
+    `${status === 1 ? 'Activating' : 'Pausing'} ${named(record)} was answered with another integration, ` +
+      `${named(answer)}; the answer is not used. Check both in the Qonversion dashboard.`
+  )
+}
+
 async function carryOut(
   decision: Decision,
   session: Session,
@@ -82,23 +123,27 @@ async function carryOut(
   const { wanted, record } = decision
   if (decision.action !== 'create') {
     const status = decision.action === 'activate' ? 1 : 0
-    const updated = await session.setStatus(record!.id, status)
+    const updated = await setStatusOf(session, record!, status)
     return { record: updated, created: false, wrote: true, done: statusSet(status, updated) }
   }
   let created: IntegrationRecord
+  const key = keyFor(wanted!)
   try {
     created = await session.create(
       { title: wanted!.title, integration: wanted!.provider, target_platform: wanted!.store },
-      keyFor(wanted!)
+      key
     )
   } catch (error) {
     throw error instanceof ApiError ? await explainRefusal(error, wanted!, session) : error
+  }
+  if (!(await isAskedFor(created, wanted!, session))) {
+    return { created: false, done: 'failed', error: createdAnother(created, wanted!, key) }
   }
   if (wanted!.active !== true || created.active === 1) {
     return { record: created, created: true, wrote: true, done: `created (${stateWord(created.active)})` }
   }
   try {
-    const active = await session.setStatus(created.id, 1)
+    const active = await setStatusOf(session, created, 1)
     return { record: active, created: true, wrote: true, done: `created and ${statusSet(1, active)}` }
   } catch (error) {
     // The record exists: report it with the failure, so outputs and the summary still name it.

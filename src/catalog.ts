@@ -1,6 +1,7 @@
 // What the provider catalog says about a slug and a store: the words that turn a 422 into a fix.
 import { DOCUMENTED_PROVIDERS, closestNames, orList } from './suggest.js'
 import type { CatalogEntry } from './qonversion/schemas.js'
+import { neutralise } from './qonversion/untrusted.js'
 
 /** Where the catalog came from decides how much it can tell: the documented snapshot knows no stores. */
 export interface Catalog {
@@ -15,7 +16,7 @@ export const SNAPSHOT_CATALOG: Catalog = {
 
 /**
  * Problems the catalog sees with this provider and store, as sentences; empty when it sees none (or cannot
- * tell, as the snapshot cannot for stores).
+ * tell, as the snapshot cannot for stores). The catalog's own text is neutralised: these sentences are printed.
  */
 export function catalogProblems(catalog: Catalog, provider: string, store: string): string[] {
   const entry = catalog.entries.find((e) => e.slug === provider)
@@ -23,17 +24,18 @@ export function catalogProblems(catalog: Catalog, provider: string, store: strin
     const near = closestNames(
       provider,
       catalog.entries.map((e) => e.slug)
-    )
+    ).map((slug) => neutralise(slug, 100))
     const source = catalog.live ? "Qonversion's provider catalog" : 'the documented provider list'
     return [`\`${provider}\` is not in ${source}` + (near.length ? `; did you mean ${orList(near)}?` : '.')]
   }
   const stores = entry.allowedStores
   if (stores && stores.length > 0 && !stores.includes(store)) {
     const sameLetters = stores.find((s) => s.toLowerCase() === store.toLowerCase())
+    const shown = stores.map((s) => neutralise(s, 50))
     return [
       sameLetters
-        ? `\`${provider}\` expects the store written \`${sameLetters}\` (case-sensitive).`
-        : `\`${provider}\` supports only ${stores.join(' and ').replace(/ and (?=.* and )/g, ', ')}, not ${store}.`
+        ? `\`${provider}\` expects the store written \`${neutralise(sameLetters, 50)}\` (case-sensitive).`
+        : `\`${provider}\` supports only ${shown.join(' and ').replace(/ and (?=.* and )/g, ', ')}, not ${store}.`
     ]
   }
   return []

@@ -71,6 +71,17 @@ export class ConflictError extends ExpectedFailure {
   }
 }
 
+/**
+ * The API answered with another integration than the one asked for: a create (or its idempotent replay) for
+ * another title, store or provider, or a status change for another id. The answer is never used as the entry's.
+ */
+export class WrongRecordError extends ExpectedFailure {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WrongRecordError'
+  }
+}
+
 /** The integration exists but is not in the health that `require` demands. */
 export class HealthError extends ExpectedFailure {
   constructor(message: string) {

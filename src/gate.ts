@@ -3,6 +3,7 @@ import { DeadlineReached, ExpectedFailure, HealthError } from './errors.js'
 import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from './health.js'
 import type { Result } from './apply.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
+import { neutralise } from './qonversion/untrusted.js'
 import type { Session } from './session.js'
 
 export interface GateOptions {
@@ -26,12 +27,14 @@ export function nextGap(previousGap: number | undefined): number {
 const accepted = (requirement: Requirement): string =>
   HEALTHS.filter((h) => meets(h, requirement)).join(' or ')
 
-/** A record's delivery fields in one sentence: its last error and when, the error count, the last delivery. */
+/** A record's delivery fields in one sentence (printed, so neutralised): its last error and when, the error count, the last delivery. */
 export function deliveryFacts(record: IntegrationRecord): string {
+  const error = record.last_error_message == null ? 'none' : neutralise(record.last_error_message, 1000)
+  const at = record.last_error_at ? ` (at ${neutralise(record.last_error_at, 100)})` : ''
   return (
-    `Last error: ${record.last_error_message ?? 'none'}${record.last_error_at ? ` (at ${record.last_error_at})` : ''}; ` +
+    `Last error: ${error}${at}; ` +
     `delivery errors since the last success: ${record.delivery_error_count ?? 0}; ` +
-    `last delivery: ${record.last_delivery_at ?? 'never'}.`
+    `last delivery: ${neutralise(record.last_delivery_at ?? 'never', 100)}.`
   )
 }
 
@@ -43,7 +46,7 @@ export function belowRequirement(
 ): string {
   const health = healthOf(record)
   const parts = [
-    `Integration ${record.id} (“${record.title}”, ${record.integration}, ${record.target_platform}) is ${health}; ` +
+    `Integration ${record.id} (“${neutralise(record.title)}”, ${neutralise(record.integration, 200)}, ${record.target_platform}) is ${health}; ` +
       `\`require: ${requirement}\` needs ${accepted(requirement)}` +
       (waited === undefined
         ? '.'
@@ -99,7 +102,7 @@ export async function gate(results: Result[], session: Session, options: GateOpt
       if (fresh) result.record = fresh
       else
         result.error = new HealthError(
-          `Integration ${result.record!.id} (“${result.record!.title}”) is no longer listed: it was deleted while waiting for \`require: ${requirement}\`.`
+          `Integration ${result.record!.id} (“${neutralise(result.record!.title)}”) is no longer listed: it was deleted while waiting for \`require: ${requirement}\`.`
         )
     }
     const seen = pending

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { Result } from './apply.js'
 import { ConflictError, HealthError, InputError } from './errors.js'
 import { WRITES, effectOf } from './plan.js'
+import { neutralise } from './qonversion/untrusted.js'
 
 export type Level = 'error' | 'warning'
 
@@ -52,7 +53,9 @@ export function resultAnnotations(results: readonly Result[], file: string, mode
   const out: Annotation[] = []
   for (const r of results) {
     const at = r.decision.wanted?.at
-    const who = r.decision.wanted ? '' : `Unmanaged “${r.record?.title ?? r.decision.record?.title}”: `
+    const who = r.decision.wanted
+      ? ''
+      : `Unmanaged “${neutralise(r.record?.title ?? r.decision.record?.title ?? '')}”: `
     if (r.error) {
       out.push({
         level: 'error',

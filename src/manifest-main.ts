@@ -32,6 +32,7 @@ import {
 } from './manifest-annotations.js'
 import { WRITES, effectOf, plan, type Decision, type Wanted } from './plan.js'
 import { digestItems, planDigest } from './plan-digest.js'
+import { neutralise } from './qonversion/untrusted.js'
 import { redactingLog, type RedactingLog } from './report.js'
 import { Session, connect, type RunOptions } from './session.js'
 import { ACTION_NAME } from './version.js'
@@ -95,14 +96,14 @@ function failuresOf(results: Result[], config: ManifestConfig): string[] {
     .filter((r) => r.error)
     .map(
       (r) =>
-        `${r.decision.wanted?.source ?? 'unmanaged'} “${r.decision.wanted?.title ?? r.record?.title}”: ${r.error!.message}`
+        `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}”: ${r.error!.message}`
     )
   if (config.mode === 'check') {
     const drifted = results.filter((r) => !r.error && WRITES.includes(r.decision.action))
     for (const r of drifted) {
       const who = r.decision.wanted
         ? `${r.decision.wanted.source} “${r.decision.wanted.title}”`
-        : `unmanaged “${r.record?.title}”`
+        : `unmanaged “${neutralise(r.record?.title ?? '')}”`
       lines.push(
         `${who}: drift — \`apply\` would ${effectOf(r.decision)}${r.record ? ` ${r.record.id}` : ''}.`
       )
@@ -161,10 +162,11 @@ function expectedDigest(config: ManifestConfig): Promise<string | undefined> {
 
 /** The line a decision is logged with: what apply will do, to what, and where the file asks for it. */
 function logLine(d: Decision): string {
-  const title = d.wanted?.title ?? d.record?.title
+  const title = neutralise(d.wanted?.title ?? d.record?.title ?? '')
+  const provider = neutralise(d.wanted?.provider ?? d.record?.integration ?? '', 200)
   const what = `${effectOf(d)}${d.unchecked ? ' (provider not checked)' : ''}`
   return (
-    `${what.padEnd(17)} “${title}” (${d.wanted?.provider ?? d.record?.integration}, ` +
+    `${what.padEnd(17)} “${title}” (${provider}, ` +
     `${d.wanted?.store ?? d.record?.target_platform})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
   )
 }
@@ -241,7 +243,7 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
         : preview(decisions)
     for (const r of results.filter((r) => session !== reader && WRITES.includes(r.decision.action))) {
       log.info(
-        `${r.decision.wanted?.title ?? r.record?.title}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
+        `${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
       )
     }
     if (config.mode !== 'plan' && !refused) {

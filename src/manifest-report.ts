@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import type { Result } from './apply.js'
 import { healthOf } from './health.js'
 import { REFUSALS, WRITES, effectOf, type Action } from './plan.js'
-import { addFailure, escapeHtml } from './report.js'
+import { neutralise } from './qonversion/untrusted.js'
+import { addFailure, escapeHtml, setOutput } from './report.js'
 
 export interface PlanRow {
   title: string
@@ -50,8 +51,9 @@ export function changesOf(results: Result[], mode: 'plan' | 'apply' | 'check'): 
   return results.filter((r) => (mode === 'apply' ? r.wrote : WRITES.includes(r.decision.action))).length
 }
 
-/** Markdown cell text: no pipe or line break can break the table, no HTML can render. */
-const cell = (text: string): string => escapeHtml(text).replace(/\|/g, '\\|').replace(/\s+/g, ' ')
+/** Markdown cell text: server text neutralised, no pipe or line break can break the table, no HTML can render. */
+const cell = (text: string): string =>
+  escapeHtml(neutralise(text.replace(/\s+/g, ' '), 2000)).replace(/\|/g, '\\|')
 
 export function planTable(rows: PlanRow[]): string {
   const withResult = rows.some((r) => r.result !== undefined)
@@ -90,7 +92,7 @@ export function headingOf(mode: string, changes: number, failed: boolean): strin
 
 export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: boolean, digest: string): void {
   // planRows leaves `result` and `error` out where they do not apply, so each row is already the output's shape.
-  core.setOutput('plan', JSON.stringify(rows))
+  setOutput('plan', JSON.stringify(rows))
   core.setOutput('plan-digest', digest)
   core.setOutput('changes', String(changes))
   core.setOutput('drift', String(drift))
@@ -98,7 +100,7 @@ export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: bo
   for (const r of rows)
     if (r.source !== 'unmanaged' && !REFUSALS.includes(r.action) && r.id)
       ids[`${r.title} (${r.store})`] = r.id
-  core.setOutput('integrations', JSON.stringify(ids))
+  setOutput('integrations', JSON.stringify(ids))
 }
 
 export async function writeManifestSummary(markdown: string, error?: string): Promise<void> {

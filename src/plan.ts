@@ -3,6 +3,7 @@
 import { catalogProblems, type Catalog } from './catalog.js'
 import { liveRecords, providerVerdict, sameTitleAndStore, slugOf } from './match.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
+import { neutralise } from './qonversion/untrusted.js'
 
 export interface Wanted {
   title: string
@@ -70,8 +71,11 @@ export function effectOf(decision: Decision): string {
 }
 
 const describe = (w: Wanted): string => `“${w.title}” (${w.provider}, ${w.store})`
+/** The records a reason names, their server text neutralised: a reason is printed (log, summary, annotation). */
 const listed = (records: IntegrationRecord[]): string =>
-  records.map((r) => `  - ${r.id}: provider “${r.integration}”, store ${r.target_platform}`).join('\n')
+  records
+    .map((r) => `  - ${r.id}: provider “${neutralise(r.integration, 200)}”, store ${r.target_platform}`)
+    .join('\n')
 
 function conflictOfUnknown(wanted: Wanted, unknown: IntegrationRecord[], catalog: Catalog): Decision {
   return {

@@ -1,9 +1,12 @@
 // Hands results to the runner: the redacting log, step outputs and the job summary. Server text arrives here
-// already neutralised by the API client; the secret is scrubbed from every line.
+// exactly as sent: outputs carry it so (within GitHub's size limit), the summary neutralises it; the secret is
+// scrubbed from every line.
 import * as core from '@actions/core'
 import { stateWord, type Result } from './apply.js'
 import { healthOf } from './health.js'
+import { fitOutput } from './output-limit.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
+import { neutralise } from './qonversion/untrusted.js'
 
 export interface RedactingLog {
   info: (line: string) => void
@@ -50,11 +53,18 @@ export function recordOutputs(record: IntegrationRecord): Record<string, string>
   }
 }
 
+/** Sets one output as given, or cut with a note (and a warning) when it is over GitHub's limit for one output. */
+export function setOutput(name: string, value: string): void {
+  const fitted = fitOutput(value)
+  if (fitted.cut) core.warning(`Output \`${name}\` is over GitHub's limit of 1 MB per output, so it was cut.`)
+  core.setOutput(name, fitted.value)
+}
+
 /** Sets `idempotency-key`, and every record output when a record exists — on failure too, for `if: failure()` steps. */
 export function writeOutputs(result: Result | undefined, idempotencyKey: string): void {
   core.setOutput('idempotency-key', idempotencyKey)
   if (!result?.record) return
-  for (const [name, value] of Object.entries(recordOutputs(result.record))) core.setOutput(name, value)
+  for (const [name, value] of Object.entries(recordOutputs(result.record))) setOutput(name, value)
   core.setOutput('created', String(result.created))
 }
 
@@ -101,9 +111,9 @@ export async function writeSummary(report: StepReport): Promise<void> {
       ['Status', `${record.active} (${stateWord(record.active)})`],
       ['Result', escapeHtml(report.result!.done)],
       ['Health', healthOf(record)],
-      ['Last delivery', escapeHtml(record.last_delivery_at ?? 'never')],
+      ['Last delivery', escapeHtml(neutralise(record.last_delivery_at ?? 'never', 100))],
       ['Delivery errors', String(record.delivery_error_count ?? 0)],
-      ['Last error', escapeHtml(record.last_error_message ?? 'none')]
+      ['Last error', escapeHtml(neutralise(record.last_error_message ?? 'none', 1000))]
     )
   }
   if (report.dryRun) rows.push(['Dry run', escapeHtml(report.dryRun)])

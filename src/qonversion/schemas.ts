@@ -4,9 +4,14 @@ import { instant } from '../health.js'
 import { STORES } from '../inputs.js'
 import { neutralise } from './untrusted.js'
 
-/** Every string a record carries is server text: neutralised (controls escaped, length capped) as it is read. */
-const text = (max: number) => z.string().transform((value) => neutralise(value, max))
-const nullableText = text(1000).nullable().optional()
+/**
+ * A record's text is kept exactly as sent: it is compared with what is wanted and handed on in outputs, so a title
+ * with a tab, a line break or 255 emoji must still equal itself on the next run. Printing it neutralises it.
+ */
+const nullableText = z.string().nullable().optional()
+
+/** An error body's text is only ever printed (in the failure message), so it is neutralised as it is read. */
+const printedText = (max: number) => z.string().transform((value) => neutralise(value, max))
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
@@ -22,16 +27,17 @@ export const integrationRecordSchema = z.looseObject({
   object: z.literal('integration').optional(),
   // The documented id alphabet: an id is used in a URL path and in the log, so nothing else is accepted.
   id: z.string().regex(/^[A-Za-z0-9._-]{1,256}$/),
-  url: text(300).optional(),
-  title: text(300),
-  integration: text(200),
+  url: z.string().optional(),
+  title: z.string(),
+  integration: z.string(),
   target_platform: z.enum(STORES),
   active: z.number().int().min(0),
   created_at: nullableText,
   updated_at: nullableText,
   // An unreadable delivery time counts as no delivery (the stricter reading for a gate); an unreadable error
   // time is kept, and health takes it for an error later than any delivery.
-  last_delivery_at: text(1000)
+  last_delivery_at: z
+    .string()
     .nullable()
     .transform((value) => instantText(value))
     .optional(),
@@ -49,19 +55,28 @@ export const integrationResponseSchema = z.union([
   z.object({ data: integrationRecordSchema }).transform((wrapped) => wrapped.data)
 ])
 
+/** A list that repeats a record (the same id twice) holds it once, as it was first listed: nothing is done twice. */
+function onePerId(records: IntegrationRecord[]): IntegrationRecord[] {
+  const byId = new Map<string, IntegrationRecord>()
+  for (const record of records) if (!byId.has(record.id)) byId.set(record.id, record)
+  return [...byId.values()]
+}
+
 /** `{"object":"list","data":[…]}` as the docs suggest, or a bare array. */
-export const integrationListSchema = z.union([
-  z.array(integrationRecordSchema),
-  z.object({ data: z.array(integrationRecordSchema) }).transform((list) => list.data)
-])
+export const integrationListSchema = z
+  .union([
+    z.array(integrationRecordSchema),
+    z.object({ data: z.array(integrationRecordSchema) }).transform((list) => list.data)
+  ])
+  .transform(onePerId)
 
 export const apiErrorBodySchema = z.object({
   error: z.object({
-    type: text(50).optional(),
-    code: text(100).optional(),
-    message: text(1000).optional(),
+    type: printedText(50).optional(),
+    code: printedText(100).optional(),
+    message: printedText(1000).optional(),
     details: z
-      .array(z.object({ field: text(100).optional(), message: text(500).optional() }))
+      .array(z.object({ field: printedText(100).optional(), message: printedText(500).optional() }))
       .max(50)
       .optional()
   })
@@ -73,7 +88,10 @@ export interface CatalogEntry {
   allowedStores?: string[]
 }
 
-/** The catalog's envelope is not documented, so every object with a string `slug`, at any depth, is an entry. */
+/**
+ * The catalog's envelope is not documented, so every object with a string `slug`, at any depth, is an entry. Its
+ * text is kept as sent (slugs are compared with the wanted provider); messages neutralise what they quote.
+ */
 export function collectCatalogEntries(body: unknown): CatalogEntry[] {
   const entries: CatalogEntry[] = []
   const visit = (node: unknown): void => {
@@ -85,10 +103,10 @@ export function collectCatalogEntries(body: unknown): CatalogEntry[] {
       const title =
         typeof item.title === 'string' ? item.title : typeof item.name === 'string' ? item.name : undefined
       entries.push({
-        slug: neutralise(item.slug, 100),
-        title: title === undefined ? undefined : neutralise(title, 200),
+        slug: item.slug,
+        title,
         allowedStores: Array.isArray(stores)
-          ? stores.filter((s): s is string => typeof s === 'string').map((s) => neutralise(s, 50))
+          ? stores.filter((s): s is string => typeof s === 'string')
           : undefined
       })
     }

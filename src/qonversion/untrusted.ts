@@ -1,4 +1,5 @@
-// Server text made safe for the log: the one function every string from the API passes through before use.
+// Server text made safe to print: what every string from the API passes through where it reaches the log, the job
+// summary, an annotation or a comment — never where it is compared or handed on, which keep it exactly as sent.
 
 /** C0 and C1 controls, DEL and the Unicode line and paragraph separators: anything that could end a log line. */
 // eslint-disable-next-line no-control-regex
@@ -9,12 +10,14 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 /**
  * Escapes every control character (a newline becomes the two characters `\n`) and caps the length, so text a
  * server sends can never start a line of its own — and so never a workflow command such as `::stop-commands::`
- * or `::set-output::` — nor flood the log.
+ * or `::set-output::` — nor flood the log. The cap never splits an emoji's surrogate pair.
  */
 export function neutralise(text: string, maxLength = 500): string {
   const escaped = text.replace(
     CONTROLS,
     (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
   )
-  return escaped.length > maxLength ? `${escaped.slice(0, maxLength)}…` : escaped
+  if (escaped.length <= maxLength) return escaped
+  const highSurrogateLast = /[\ud800-\udbff]/.test(escaped[maxLength - 1] ?? '')
+  return `${escaped.slice(0, highSurrogateLast ? maxLength - 1 : maxLength)}…`
 }
