@@ -165,7 +165,13 @@ describe('apply and the gate, cancelled', () => {
     last_error_message: null,
     delivery_error_count: 0
   })
-  const wanted = (title: string) => ({ title, provider: 'amplitude', store: 'iOS', source: `f.yml:${title}` })
+  const wanted = (title: string) => ({
+    title,
+    provider: 'amplitude',
+    store: 'iOS',
+    active: undefined,
+    source: `f.yml:${title}`
+  })
   const sessionWith = (signal: AbortSignal, sent: string[], sleep?: (ms: number) => Promise<void>) =>
     new Session(
       connect(

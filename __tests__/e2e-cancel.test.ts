@@ -138,7 +138,10 @@ describe(`cancelled bundles on node ${NODE_NAME}`, () => {
       /::error::qonversion-integration-action\/manifest: cancelled by SIGINT — 1 change\(s\) made, 2 entries not finished/
     )
     // Nothing was sent for the third entry.
-    expect(creates().map((r) => r.body.title)).toEqual(['Amplitude — iOS', 'AppsFlyer'])
+    expect(creates().map((r) => (r.body as { title: string }).title)).toEqual([
+      'Amplitude — iOS',
+      'AppsFlyer'
+    ])
 
     emu.configure({ latencyMs: 0 })
     await new Promise((resolve) => setTimeout(resolve, 700))

@@ -50,7 +50,9 @@ export function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefi
   if (signal.aborted) return Promise.resolve(undefined)
   return Promise.race([
     work,
-    new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }))
+    new Promise<undefined>((resolve) =>
+      signal.addEventListener('abort', () => resolve(undefined), { once: true })
+    )
   ])
 }
 

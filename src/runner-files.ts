@@ -2,7 +2,9 @@
 // read nothing), a summary that cannot be written is only a warning (the step's own result stands).
 import { ExpectedFailure } from './errors.js'
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+/** The error's own words, without the `Error: ` that @actions/core's file commands put in front. */
+const reasonOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(/^Error: /, '')
 
 /** Runs `write` (the outputs); a failure becomes one error naming GITHUB_OUTPUT, never a stack trace. */
 export function writeOutputsOrFail(write: () => void): void {
