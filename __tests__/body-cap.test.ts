@@ -3,7 +3,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import nock from 'nock'
 import { MAX_BODY_BYTES, type RetryPolicy } from '../src/http.js'
 import { listIntegrations } from '../src/qonversion/client.js'
 import { direct } from '../src/transport.js'
@@ -13,7 +12,6 @@ let base: string
 const hits: string[] = []
 
 beforeAll(async () => {
-  nock.enableNetConnect('127.0.0.1')
   server = createServer((incoming, out) => {
     hits.push(incoming.url ?? '')
     const page = `<html><head><title>502 Bad Gateway</title></head><body>${'x'.repeat(MAX_BODY_BYTES)}</body></html>`
@@ -39,7 +37,6 @@ beforeAll(async () => {
 afterAll(() => {
   server.closeAllConnections()
   server.close()
-  nock.disableNetConnect()
 })
 
 const policy = (maxAttempts: number, lines: string[]): RetryPolicy => ({

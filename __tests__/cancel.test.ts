@@ -4,7 +4,6 @@ import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import nock from 'nock'
 import { apply, type Result } from '../src/apply.js'
 import { cancelOnSignals, cancellableSleep, cancellation, untilCancelled } from '../src/cancel.js'
 import { Cancelled } from '../src/errors.js'
@@ -82,7 +81,6 @@ describe('a cancelled exchange', () => {
   const arrived: IncomingMessage[] = []
   const closed: string[] = []
   beforeAll(async () => {
-    nock.enableNetConnect('127.0.0.1')
     // Holds every request without answering, as a slow API does; notes when the client hangs up.
     server = createServer((incoming) => {
       arrived.push(incoming)
@@ -97,7 +95,6 @@ describe('a cancelled exchange', () => {
   afterAll(() => {
     server.closeAllConnections()
     server.close()
-    nock.disableNetConnect()
   })
 
   const policy = (signal: AbortSignal, sleeps: number[] = []): RetryPolicy => ({
