@@ -74,10 +74,11 @@ export function parseOutputs(text) {
  * stderr, outputs and job summary. `run` sets GITHUB_RUN_ID/GITHUB_RUN_ATTEMPT (a re-run keeps the id and bumps
  * the attempt).
  * `action` picks another action of the repository (`manifest`): its inputs' defaults and its bundle; `files`
- * are written into the workspace first (the manifest file, an event payload).
+ * are written into the workspace first (the manifest file, an event payload). `onSpawn` gets the child process
+ * (to signal it, as the runner does when a job is cancelled).
  * @param {{ inputs: Record<string, string>, run?: { id: string, attempt: string },
  *   env?: Record<string, string | undefined>, node?: string, script?: string, action?: string,
- *   files?: Record<string, string> }} options
+ *   files?: Record<string, string>, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} options
  * @returns {Promise<ActionResult>}
  */
 export function runAction({
@@ -87,7 +88,8 @@ export function runAction({
   node = process.execPath,
   action = '.',
   script = actionAt(action).main,
-  files = {}
+  files = {},
+  onSpawn
 }) {
   const dir = mkdtempSync(join(tmpdir(), 'qia-run-'))
   for (const [name, text] of Object.entries(files)) {
@@ -130,7 +132,7 @@ export function runAction({
     ...env
   }
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name]
-  return spawnTimed(node, [script], childEnv).then((run) => {
+  return spawnTimed(node, [script], childEnv, onSpawn).then((run) => {
     const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
     const summary = readFileSync(summaryFile, 'utf8')
     rmSync(dir, { recursive: true, force: true })
@@ -158,9 +160,10 @@ export function runnerLog(stdout, { debug = false } = {}) {
  * @param {string} node
  * @param {string[]} args
  * @param {Record<string, string | undefined>} env
+ * @param {(child: import('node:child_process').ChildProcess) => void} [onSpawn]
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string, ms: number }>}
  */
-export function spawnTimed(node, args, env) {
+export function spawnTimed(node, args, env, onSpawn) {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -170,5 +173,6 @@ export function spawnTimed(node, args, env) {
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }))
+    onSpawn?.(child)
   })
 }

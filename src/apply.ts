@@ -1,7 +1,8 @@
 // Carries decisions out through the API: at most `concurrency` writes in flight, every entry attempted even when
 // another fails, and each result reported with the record it ended with.
+import { cancellation } from './cancel.js'
 import { SNAPSHOT_CATALOG, catalogProblems } from './catalog.js'
-import { ApiError, ConflictError, InputError, WrongRecordError } from './errors.js'
+import { ApiError, Cancelled, ConflictError, InputError, WrongRecordError } from './errors.js'
 import { providerVerdict } from './match.js'
 import type { Decision, Wanted } from './plan.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
@@ -151,7 +152,7 @@ async function carryOut(
       record: created,
       created: true,
       wrote: true,
-      done: `created (${stateWord(created.active)}), activation failed`,
+      done: `created (${stateWord(created.active)}), activation ${error instanceof Cancelled ? 'cancelled' : 'failed'}`,
       error: error as Error
     }
   }
@@ -167,11 +168,23 @@ export async function apply(
   options: { concurrency: number; keyFor: (wanted: Wanted) => string }
 ): Promise<Result[]> {
   const results = new Array<Result>(decisions.length)
+  const { signal } = session.api.policy
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < decisions.length) {
       const index = next++
       const decision = decisions[index]
+      if (signal?.aborted && !settled(decision)) {
+        // Cancelled: no write starts; the entry keeps the record it was found with.
+        results[index] = {
+          decision,
+          record: decision.record,
+          created: false,
+          done: 'not started (cancelled)',
+          error: new Cancelled(`not started: ${cancellation(signal)!.message}`)
+        }
+        continue
+      }
       try {
         results[index] = { decision, ...(await carryOut(decision, session, options.keyFor)) }
       } catch (error) {
@@ -179,7 +192,7 @@ export async function apply(
           decision,
           record: decision.record,
           created: false,
-          done: 'failed',
+          done: error instanceof Cancelled ? 'interrupted (cancelled)' : 'failed',
           error: error as Error
         }
       }

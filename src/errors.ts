@@ -97,3 +97,11 @@ export class DeadlineReached extends ExpectedFailure {
     this.name = 'DeadlineReached'
   }
 }
+
+/** The job was cancelled (SIGINT or SIGTERM from the runner): nothing new is started, what was done is reported. */
+export class Cancelled extends ExpectedFailure {
+  constructor(message: string) {
+    super(message)
+    this.name = 'Cancelled'
+  }
+}

@@ -1,5 +1,5 @@
 // The release gate: whether each record meets `require`, re-reading the project until it does or the wait is over.
-import { DeadlineReached, ExpectedFailure, HealthError } from './errors.js'
+import { Cancelled, DeadlineReached, ExpectedFailure, HealthError } from './errors.js'
 import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from './health.js'
 import type { Result } from './apply.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
@@ -79,14 +79,23 @@ export async function gate(results: Result[], session: Session, options: GateOpt
     gap = nextGap(gap)
     planned = Math.min(planned + gap, deadline)
     const wait = planned - options.now()
-    if (wait > 0) await options.sleep(wait)
     let listed: IntegrationRecord[]
     try {
+      if (wait > 0) await options.sleep(wait)
       listed = await session.list(deadline)
     } catch (error) {
       if (error instanceof DeadlineReached) {
         cutShort = error.message
         break
+      }
+      if (error instanceof Cancelled) {
+        // The records stay as last seen, so outputs and the summary still name them; the wait itself failed.
+        for (const result of pending) {
+          result.error = new Cancelled(
+            `Integration ${result.record!.id} (${result.done}): the wait for \`require: ${requirement}\` was cancelled; it was ${healthOf(result.record!)}.`
+          )
+        }
+        return
       }
       // A failed re-read ends the wait; each record keeps its outputs, and the failure names it.
       for (const result of pending) {

@@ -1,5 +1,5 @@
 // One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
-import { DeadlineReached, NetworkError } from './errors.js'
+import { Cancelled, DeadlineReached, NetworkError } from './errors.js'
 import { neutralise } from './qonversion/untrusted.js'
 
 export interface HttpRequest {
@@ -18,6 +18,8 @@ export interface HttpResponse {
   status: number
   headers: ResponseHeaders
   body: string
+  /** Why the body was not read (an error answer over MAX_BODY_BYTES): the status alone is reported. */
+  unread?: string
 }
 
 /** Sends one attempt; `signal` aborts it when the attempt's time is up. */
@@ -41,6 +43,9 @@ export class TransportFailure extends Error {
 
 /** Far more than any record or list needs; a longer body is cut off and the connection dropped. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024
+
+/** What an error answer over the cap is reported as, after its status: `HTTP 502 (body not read: over 4 MiB)`. */
+export const OVER_CAP = `over ${MAX_BODY_BYTES / 1024 / 1024} MiB`
 
 export function bodyTooLarge(): TransportFailure {
   return new TransportFailure(
@@ -73,6 +78,8 @@ export interface RetryPolicy {
   backoff?: SharedBackoff
   /** Epoch ms after which no attempt may start (a wait's deadline): a retry that would start later is not made. */
   notAfter?: number
+  /** The run's cancellation: once aborted no attempt starts, and the one in flight is ended. */
+  signal?: AbortSignal
 }
 
 export interface Exchange {
@@ -138,6 +145,18 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
 type Attempt = { response: HttpResponse } | { failure: string; retryable: boolean; hint?: string }
 
+/** The run was cancelled: `sent` says whether this request had gone out (then whether it was carried out is unknown). */
+function cancelledRequest(policy: RetryPolicy, label: string, sent: boolean, attempts: number): Cancelled {
+  const reason = policy.signal?.reason instanceof Error ? policy.signal.reason.message : 'cancelled'
+  const failure = new Cancelled(
+    sent
+      ? `${label}: ${reason} before a final answer came, so whether it was carried out is unknown`
+      : `${label}: ${reason}; not sent`
+  )
+  failure.attempts = attempts
+  return failure
+}
+
 /** One attempt within the policy's time limit: the answer, or why there was none. */
 async function attemptOnce(
   request: HttpRequest,
@@ -146,6 +165,7 @@ async function attemptOnce(
   label: string
 ): Promise<Attempt> {
   const controller = new AbortController()
+  const signal = policy.signal ? AbortSignal.any([controller.signal, policy.signal]) : controller.signal
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
@@ -154,8 +174,9 @@ async function attemptOnce(
   const started = Date.now()
   let response: HttpResponse
   try {
-    response = await transport(request, controller.signal)
+    response = await transport(request, signal)
   } catch (error) {
+    if (policy.signal?.aborted) throw new Cancelled(label)
     const failure = describeNetworkFailure(error, timedOut, policy.timeoutMs)
     policy.debug(`${label}: ${failure} after ${Date.now() - started} ms`)
     const known = error instanceof TransportFailure ? error : undefined
@@ -163,9 +184,8 @@ async function attemptOnce(
   } finally {
     clearTimeout(timer)
   }
-  policy.debug(
-    `${label}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${neutralise(response.body, 500)}`
-  )
+  const body = response.unread ? `not read (${response.unread})` : neutralise(response.body, 500)
+  policy.debug(`${label}: HTTP ${response.status} in ${Date.now() - started} ms; body: ${body}`)
   return { response }
 }
 
@@ -205,8 +225,27 @@ export async function send(
   transport: Transport
 ): Promise<Exchange> {
   const label = `${request.method} ${new URL(request.url).pathname}`
+  let attempts = 0
+  try {
+    return await sendUntilFinal(request, policy, transport, label, (n) => (attempts = n))
+  } catch (error) {
+    // Cancelled in an attempt or in a wait between two (the sleep ends with the bare cancellation): said once here.
+    if (error instanceof Cancelled) throw cancelledRequest(policy, label, attempts > 0, attempts)
+    throw error
+  }
+}
+
+async function sendUntilFinal(
+  request: HttpRequest,
+  policy: RetryPolicy,
+  transport: Transport,
+  label: string,
+  started: (attempts: number) => void
+): Promise<Exchange> {
   for (let attempt = 1; ; attempt++) {
     await passGate(policy, label, attempt - 1)
+    if (policy.signal?.aborted) throw new Cancelled(label)
+    started(attempt)
     const result = await attemptOnce(request, policy, transport, `${label} attempt ${attempt}`)
     const last = attempt >= policy.maxAttempts
     let reason: string

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { InputError } from './errors.js'
 import { isLoopback } from './transport.js'
+import { withoutCredentials } from './url-credentials.js'
 import { REQUIREMENTS } from './health.js'
 import { DOCUMENTED_PROVIDERS, caseVariantOf, closestNames, orList } from './suggest.js'
 
@@ -196,7 +197,7 @@ const apiUrl = z.string().transform((value, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message:
-        `Input \`api-url\` is \`${value}\`: plain http:// would send the Secret Key across the network unencrypted, ` +
+        `Input \`api-url\` is \`${withoutCredentials(value)}\`: plain http:// would send the Secret Key across the network unencrypted, ` +
         'so it is allowed only for localhost, 127.0.0.0/8 and ::1 (a local emulator). Use https://, such as ' +
         `\`${INPUT_DEFAULTS['api-url']}\`.`
     })
@@ -213,7 +214,7 @@ const apiUrl = z.string().transform((value, ctx) => {
   }
   ctx.addIssue({
     code: 'custom',
-    message: `Input \`api-url\` is \`${value}\`; it must be an https:// URL without credentials, query or fragment, such as \`${INPUT_DEFAULTS['api-url']}\`.`
+    message: `Input \`api-url\` is \`${withoutCredentials(value)}\`; it must be an https:// URL without credentials, query or fragment, such as \`${INPUT_DEFAULTS['api-url']}\`.`
   })
   return z.NEVER
 })

@@ -2,14 +2,16 @@
 // fails the step. It is the one-entry case of the pipeline the manifest action runs for many.
 import * as core from '@actions/core'
 import { apply } from './apply.js'
+import { RERUN_IS_SAFE, cancellation, cancelledLine } from './cancel.js'
 import { SNAPSHOT_CATALOG, catalogProblems } from './catalog.js'
-import { ConflictError, ExpectedFailure, InputError } from './errors.js'
+import { type Cancelled, ConflictError, ExpectedFailure, InputError } from './errors.js'
 import { deliveryFacts, gate } from './gate.js'
 import { adviceFor, healthOf } from './health.js'
 import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
 import { environmentOf, parseSettings, readInputs, type Settings } from './inputs.js'
 import { plan, type Decision, type Policy, type Wanted } from './plan.js'
 import { redactingLog, writeOutputs, writeSummary, type StepReport } from './report.js'
+import { writeOutputsOrFail, writeSummaryOrWarn } from './runner-files.js'
 import { Session, connect, type RunOptions } from './session.js'
 import { ACTION_NAME, USER_AGENT } from './version.js'
 
@@ -60,6 +62,17 @@ function verdictOf(decision: Decision): string {
   }
 }
 
+/** The failure of a cancelled run: what it had done (the record, or the request it was in) and that a re-run is safe. */
+function cancelledFailure(cancelled: Cancelled, report: StepReport, error: unknown): string {
+  const record = report.result?.record
+  const detail = record
+    ? `integration ${record.id} ${report.result!.done}`
+    : error === cancelled
+      ? 'nothing was sent after it'
+      : (error as Error).message
+  return `${cancelled.message} — ${detail}. ${RERUN_IS_SAFE}`
+}
+
 export async function run(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   const report: StepReport = { attempts: 0 }
@@ -101,7 +114,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
           `Dry run: nothing was changed. The request that would be sent:\n${previewCreate(settings, key)}`
         )
         log.info(`Dry run: ${verdict}.`)
-        writeOutputs(undefined, key)
+        writeOutputsOrFail(() => writeOutputs(undefined, key))
         return
       }
       // `if-exists: create` never looks at what exists: the happy path is exactly one request.
@@ -120,7 +133,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         sleep: session.api.policy.sleep,
         now: session.api.policy.now
       })
-      writeOutputs(result, key)
+      writeOutputsOrFail(() => writeOutputs(result, key))
       // `require: exists` lets a suspended record pass, but whoever reads the log should know Qonversion suspended
       // it: the record as it ends (a create or activation answered in the error state), or as it was found.
       const suspended = [result.record, result.decision.record].find((r) => r && healthOf(r) === 'error')
@@ -131,6 +144,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
         )
       }
       if (result.error) throw result.error
+      // A signal after the last request still ends the step as cancelled, as the runner will show it.
+      const late = cancellation(options.signal)
+      if (late) throw late
     } finally {
       report.attempts = session.attempts
     }
@@ -139,9 +155,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
       // A bug of ours, not the user's: keep the stack for whoever reports it.
       log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
     }
-    report.error = log.redact(error instanceof Error ? error.message : String(error))
+    const cancelled = cancellation(options.signal)
+    if (cancelled) report.cancelled = cancelledLine(cancelled)
+    const message = cancelled
+      ? cancelledFailure(cancelled, report, error)
+      : error instanceof Error
+        ? error.message
+        : String(error)
+    report.error = log.redact(message)
     core.setFailed(log.redact(`${ACTION_NAME}: ${report.error}`))
   } finally {
-    await writeSummary(report)
+    await writeSummaryOrWarn(() => writeSummary(report), log.warning)
   }
 }

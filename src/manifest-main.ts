@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { apply, preview, type Result } from './apply.js'
+import { RERUN_IS_SAFE, cancellation, cancelledLine, untilCancelled } from './cancel.js'
 import { readManifest } from './config/manifest-file.js'
 import {
   FROM_PULL_REQUEST,
@@ -11,7 +12,7 @@ import {
   parseManifestInputs,
   type ManifestConfig
 } from './config/manifest-inputs.js'
-import { ExpectedFailure, InputError } from './errors.js'
+import { Cancelled, ExpectedFailure, InputError } from './errors.js'
 import { gate } from './gate.js'
 import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
 import { environmentOf, readInputs } from './inputs.js'
@@ -34,6 +35,7 @@ import { WRITES, effectOf, plan, type Decision, type Wanted } from './plan.js'
 import { digestItems, planDigest } from './plan-digest.js'
 import { neutralise } from './qonversion/untrusted.js'
 import { redactingLog, type RedactingLog } from './report.js'
+import { writeOutputsOrFail, writeSummaryOrWarn } from './runner-files.js'
 import { Session, connect, type RunOptions } from './session.js'
 import { ACTION_NAME } from './version.js'
 
@@ -183,6 +185,15 @@ function writePlanFile(path: string, content: unknown): void {
   }
 }
 
+/** The failure of a cancelled run: what it changed, what it left, and that a re-run is safe. */
+function cancelledFailure(cancelled: Cancelled, results: Result[] | undefined, changes: number): string {
+  const left = results?.filter((r) => r.error instanceof Cancelled).length ?? 0
+  const what = results
+    ? `${changes} change(s) made, ${left} entr${left === 1 ? 'y' : 'ies'} not finished (the job summary lists each)`
+    : 'before the plan was made; nothing was changed'
+  return `${cancelled.message} — ${what}. ${RERUN_IS_SAFE}`
+}
+
 export async function runManifest(options: RunOptions = {}): Promise<void> {
   const base = redactingLog()
   // GitHub's limit of ten annotations per kind counts the warnings logged before the file's annotations too.
@@ -196,6 +207,8 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
   }
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
   let markdown: string | undefined
+  let results: Result[] | undefined
+  let changes = 0
   let file: string | undefined
   let annotations: Annotation[] = []
   try {
@@ -237,7 +250,7 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
       config.mode === 'apply' && !refused
         ? reader.over(connect(config, options, log, { readOnly: false, backoff }))
         : reader
-    const results =
+    results =
       session !== reader
         ? await apply(decisions, session, { concurrency: config.concurrency, keyFor: entryKey })
         : preview(decisions)
@@ -258,7 +271,7 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
 
     const shown = refused ? 'plan' : config.mode
     const rows = planRows(results, shown)
-    const changes = changesOf(results, shown)
+    changes = changesOf(results, shown)
     const drift = results.some((r) => WRITES.includes(r.decision.action))
     const failures = failuresOf(results, config)
     annotations = resultAnnotations(results, config.file, config.mode)
@@ -269,11 +282,16 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
     const digestLine = `Plan digest: \`${digest}\``
     const attempts = reader.attempts + (session === reader ? 0 : session.attempts)
     markdown = `${heading}\n\n${table}\n\n${digestLine}\n\nHTTP attempts: ${attempts}.`
-    writeManifestOutputs(rows, changes, drift, digest)
+    writeOutputsOrFail(() => writeManifestOutputs(rows, changes, drift, digest))
     if (config.planFile) {
       writePlanFile(resolve(workspace, config.planFile), { digest, mode: config.mode, rows })
     }
-    await commentOnPullRequest(config, heading, table, digestLine, log)
+    // The comment's requests cannot be aborted: a cancelled run stops waiting for them, its record already written.
+    if (!options.signal?.aborted) {
+      await untilCancelled(commentOnPullRequest(config, heading, table, digestLine, log), options.signal)
+    }
+    const cancelled = cancellation(options.signal)
+    if (cancelled) throw cancelled
     if (refused) {
       throw new ExpectedFailure(
         `\`expect-plan\` is ${expected}, but the plan made now is ${digest}: the project or the file changed since ` +
@@ -296,13 +314,23 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
     if (!(error instanceof ExpectedFailure))
       log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
     if (error instanceof InputError && file !== undefined) annotations = fileAnnotations(error.problems, file)
-    const message = log.redact(error instanceof Error ? error.message : String(error))
+    const cancelled = cancellation(options.signal)
+    const message = log.redact(
+      cancelled
+        ? cancelledFailure(cancelled, results, changes)
+        : error instanceof Error
+          ? error.message
+          : String(error)
+    )
     markdown ??= `### Qonversion integrations — failed`
+    if (cancelled) markdown = markdown.replace(/\n|$/, `\n\n${cancelledLine(cancelled)}\n`)
     const note = droppedNote(writeAnnotations(annotations, used))
-    await writeManifestSummary(note ? `${markdown}\n\n${note}` : markdown, message)
+    const failed = note ? `${markdown}\n\n${note}` : markdown
+    await writeSummaryOrWarn(() => writeManifestSummary(failed, message), log.warning)
     core.setFailed(log.redact(`${NAME}: ${message}`))
     return
   }
   const note = droppedNote(writeAnnotations(annotations, used))
-  await writeManifestSummary(note ? `${markdown}\n\n${note}` : markdown)
+  const done = note ? `${markdown}\n\n${note}` : markdown
+  await writeSummaryOrWarn(() => writeManifestSummary(done), log.warning)
 }

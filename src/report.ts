@@ -7,6 +7,7 @@ import { healthOf } from './health.js'
 import { fitOutput } from './output-limit.js'
 import type { IntegrationRecord } from './qonversion/schemas.js'
 import { neutralise } from './qonversion/untrusted.js'
+import { scrubUrlCredentials } from './url-credentials.js'
 
 export interface RedactingLog {
   info: (line: string) => void
@@ -19,11 +20,12 @@ export interface RedactingLog {
 
 /**
  * The runner masks the key once told; text is scrubbed here too, so the key never reaches a log even where
- * masking does not apply (a local run, a log copied elsewhere).
+ * masking does not apply (a local run, a log copied elsewhere). A password in any URL is scrubbed as well.
  */
 export function redactingLog(): RedactingLog {
   const secrets: string[] = []
-  const redact = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text)
+  const redact = (text: string): string =>
+    scrubUrlCredentials(secrets.reduce((t, s) => t.split(s).join('***'), text))
   return {
     info: (line) => core.info(redact(line)),
     warning: (line) => core.warning(redact(line)),
@@ -77,6 +79,8 @@ export interface StepReport {
   attempts: number
   /** The failure message, already redacted. */
   error?: string
+  /** The summary's line for a cancelled run (Markdown). */
+  cancelled?: string
 }
 
 export function escapeHtml(text: string): string {
@@ -120,8 +124,11 @@ export async function writeSummary(report: StepReport): Promise<void> {
   if (report.key) rows.push(['Idempotency key', code(report.key)])
   rows.push(['HTTP attempts', String(report.attempts)])
   const failed = report.error !== undefined
-  const heading = `Qonversion integration${report.dryRun !== undefined ? ' (dry run)' : ''}${failed ? ' — failed' : ''}`
-  const summary = core.summary.addHeading(heading, 3).addTable([
+  const ending = report.cancelled ? ' — cancelled' : failed ? ' — failed' : ''
+  const heading = `Qonversion integration${report.dryRun !== undefined ? ' (dry run)' : ''}${ending}`
+  const summary = core.summary.addHeading(heading, 3)
+  if (report.cancelled) summary.addRaw(report.cancelled, true).addEOL()
+  summary.addTable([
     [
       { data: 'Field', header: true },
       { data: 'Value', header: true }

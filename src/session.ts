@@ -1,6 +1,7 @@
 // One run's dealings with the API: every call counts its HTTP attempts for the summary, and the catalog is read
 // at most once, however many places want it.
 import { setTimeout as sleep } from 'node:timers/promises'
+import { cancellableSleep } from './cancel.js'
 import { SNAPSHOT_CATALOG, type Catalog } from './catalog.js'
 import { ExpectedFailure, UnexpectedResponseError } from './errors.js'
 import type { SharedBackoff, Transport } from './http.js'
@@ -24,6 +25,8 @@ export interface RunOptions {
   random?: () => number
   now?: () => number
   transport?: Transport
+  /** The job's cancellation (SIGINT/SIGTERM): aborts the request in flight and every wait, and starts nothing new. */
+  signal?: AbortSignal
 }
 
 /** How to reach the API: the part of the config that both actions share. */
@@ -49,12 +52,17 @@ export function connect(
     policy: {
       maxAttempts: connection.maxAttempts,
       timeoutMs: connection.timeoutMs,
-      sleep: options.sleep ?? ((ms: number) => sleep(ms)),
+      // The default timer is cancelled with the run, so no pending wait keeps a cancelled process alive.
+      sleep: cancellableSleep(
+        options.sleep ?? ((ms: number) => sleep(ms, undefined, { signal: options.signal })),
+        options.signal
+      ),
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
       log: log.info,
       debug: log.debug,
-      backoff: mode.backoff
+      backoff: mode.backoff,
+      signal: options.signal
     }
   }
 }

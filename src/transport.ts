@@ -4,6 +4,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import {
   MAX_BODY_BYTES,
+  OVER_CAP,
   TransportFailure,
   bodyTooLarge,
   type HttpResponse,
@@ -24,14 +25,21 @@ export function headersOf(incoming: IncomingHttpHeaders): ResponseHeaders {
 
 /**
  * Reads an answer whole, up to MAX_BODY_BYTES: a longer (or endless) body is cut off and the connection dropped,
- * so a broken or hostile server can neither exhaust memory nor make a string longer than Node can hold.
+ * so a broken or hostile server can neither exhaust memory nor make a string longer than Node can hold. An error
+ * status over the cap (a proxy's huge 502 page) is still an answer: its status is kept, its body marked unread,
+ * so it is reported and retried by its status like any other.
  */
 export function readAnswer(incoming: IncomingMessage): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
+    const status = incoming.statusCode ?? 0
+    const overCap = (): void =>
+      status >= 200 && status < 300
+        ? reject(bodyTooLarge())
+        : resolve({ status, headers: headersOf(incoming.headers), body: '', unread: OVER_CAP })
     const declared = Number(incoming.headers['content-length'])
     if (declared > MAX_BODY_BYTES) {
       incoming.destroy()
-      reject(bodyTooLarge())
+      overCap()
       return
     }
     const chunks: Buffer[] = []
@@ -46,15 +54,15 @@ export function readAnswer(incoming: IncomingMessage): Promise<HttpResponse> {
       }
       chunks.push(chunk)
     })
-    incoming.on('error', (error) => reject(tooLarge ? bodyTooLarge() : error))
+    incoming.on('error', (error) => (tooLarge ? overCap() : reject(error)))
     incoming.on('close', () => {
-      if (tooLarge) return reject(bodyTooLarge())
+      if (tooLarge) return overCap()
       if (!incoming.complete) {
         reject(Object.assign(new Error('the connection was dropped mid-answer'), { code: 'ECONNRESET' }))
         return
       }
       resolve({
-        status: incoming.statusCode ?? 0,
+        status,
         headers: headersOf(incoming.headers),
         body: Buffer.concat(chunks).toString('utf8')
       })

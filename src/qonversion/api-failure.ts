@@ -44,7 +44,9 @@ export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
   }))
 
   const parts = [`${what} failed: HTTP ${response.status}`]
-  if (error) {
+  if (response.unread) {
+    parts[0] += ` (body not read: ${response.unread})`
+  } else if (error) {
     if (error.code) parts[0] += ` ${error.code}`
     if (error.message) parts[0] += ` — ${error.message}`
     for (const d of details) parts.push(`  - ${d.field}: ${d.message}`)
