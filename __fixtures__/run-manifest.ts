@@ -1,7 +1,7 @@
 // Runs src/manifest-main.ts in-process the way the runner would (see in-process.ts), with a workspace holding the
 // manifest file.
 import { MANIFEST_INPUT_DEFAULTS } from '../src/config/manifest-inputs.js'
-import type { RunOptions } from '../src/session.js'
+import type { ManifestRunOptions } from '../src/manifest-main.js'
 import { API, SECRET, record as anyRecord, runInProcess, type InProcessRun } from './in-process.js'
 
 export { API, SECRET }
@@ -26,7 +26,7 @@ export function runManifest(
     files?: Record<string, string>
     env?: Record<string, string | undefined>
   },
-  options: RunOptions = {}
+  options: ManifestRunOptions = {}
 ): Promise<ManifestRun> {
   return runInProcess(
     {
@@ -38,7 +38,7 @@ export function runManifest(
     },
     async (o) => {
       const { runManifest: start } = await import('../src/manifest-main.js')
-      await start(o)
+      await start({ ...o, githubBudget: options.githubBudget })
     },
     options
   )

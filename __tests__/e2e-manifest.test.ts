@@ -1,11 +1,12 @@
 // End to end: the committed dist/manifest/index.js, spawned as the runner spawns it (manifest/action.yml's
 // defaults, the file in the workspace), against the local Qonversion emulator.
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from '../scripts/run-action.mjs'
 import { NODE, NODE_NAME, SANDBOX, emulatorForFile } from '../__fixtures__/e2e.js'
+import { startGitHub, type GitHubStandIn, type Handler } from '../__fixtures__/github-stand-in.js'
 
 const FILE = '.github/qonversion-integrations.yml'
 const { emu, newRun, live, writes } = emulatorForFile(7000)
@@ -312,4 +313,75 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
     expect(applied.outputs.changes).toBe('2')
     expect(live()).toHaveLength(3)
   })
+})
+
+describe(`dist/manifest/index.js on node ${NODE_NAME}: the pull-request comment`, () => {
+  let github: GitHubStandIn | undefined
+  afterEach(async () => {
+    await github?.close()
+    github = undefined
+  })
+  const HEAD = 'fedcba9876543210fedcba9876543210fedcba98'
+  const ONE = ['integrations:', '  - {title: AppsFlyer, provider: appsflyer, store: Android}', ''].join('\n')
+
+  async function planOnPullRequest(handler: Handler, inputs: Record<string, string> = {}) {
+    github = await startGitHub(handler)
+    const event = join(mkdtempSync(join(tmpdir(), 'qia-event-')), 'event.json')
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: HEAD } } }))
+    return runAction({
+      action: 'manifest',
+      inputs: {
+        mode: 'plan',
+        'secret-key': SANDBOX,
+        'api-url': emu.apiUrl,
+        'comment-on-pr': 'true',
+        'github-token': 'ghs_e2eToken',
+        ...inputs
+      },
+      files: { [FILE]: ONE },
+      env: {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'acme/app'
+      },
+      run: newRun(),
+      node: NODE
+    })
+  }
+
+  it('posts the plan for its label and commit', async () => {
+    const result = await planOnPullRequest(
+      (request) =>
+        request.path === '/graphql'
+          ? { status: 403, body: { message: 'Resource not accessible by integration' } }
+          : request.method === 'GET'
+            ? { status: 200, body: [] }
+            : { status: 201, body: { id: 9, html_url: 'https://github.com/acme/app/pull/7#issuecomment-9' } },
+      { label: 'production' }
+    )
+    expect(result.code).toBe(0)
+    expect(github!.lines()).toEqual([
+      'POST /graphql',
+      'GET /repos/acme/app/issues/7/comments?per_page=50',
+      'POST /repos/acme/app/issues/7/comments'
+    ])
+    const body = (github!.seen[2].body as { body: string }).body
+    expect(body).toContain('<!-- qonversion-integration-action:manifest label=production -->')
+    expect(body).toContain('Commit `fedcba9` · planned ')
+    expect(result.stdout).toContain(
+      'Plan created as a comment: https://github.com/acme/app/pull/7#issuecomment-9'
+    )
+  })
+
+  it('a GitHub that accepts the connection and never answers delays the step by at most 60 s: a warning, and the plan stands', async () => {
+    const result = await planOnPullRequest(() => 'hang')
+    expect(result.ms).toBeLessThan(62_000)
+    expect(result.code).toBe(0)
+    expect(result.outputs.changes).toBe('1')
+    expect(result.stdout).toMatch(
+      /^::warning::Could not comment on the pull request: .*no answer within 10 s/m
+    )
+    expect(github!.seen.length).toBeLessThanOrEqual(3)
+  }, 90_000)
 })

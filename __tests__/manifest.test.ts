@@ -8,7 +8,6 @@ import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
 import { API, MANIFEST, SECRET, record, runManifest } from '../__fixtures__/run-manifest.js'
 import type { HttpRequest, HttpResponse, Transport } from '../src/http.js'
-import { COMMENT_MARKER, MAX_COMMENT } from '../src/pr-comment.js'
 import { readOnly } from '../src/transport.js'
 
 useNock()
@@ -834,7 +833,9 @@ describe('check', () => {
       drift: 'false',
       integrations: JSON.stringify({ 'Amplitude — iOS (iOS)': 'amp1' })
     })
-    expect(result.summary).toContain('### Qonversion integrations — check: 0 change(s) planned\n')
+    expect(result.summary).toContain(
+      `### Qonversion integrations — check: 0 change(s) planned · <code>${MANIFEST}</code>\n`
+    )
     expect(api.sent).toHaveLength(2)
   })
 })
@@ -902,144 +903,6 @@ describe('the file', () => {
       }
     ])
     expect(api.sent).toHaveLength(2)
-  })
-})
-
-describe('the pull-request comment', () => {
-  const GITHUB = 'https://api.github.com'
-  const COMMENTS = '/repos/acme/app/issues/7/comments'
-  const ONE = lines('integrations:', '  - {title: AppsFlyer, provider: appsflyer, store: Android}')
-  const onPullRequest = (inputs: Record<string, string> = {}) => ({
-    manifest: ONE,
-    inputs: { 'comment-on-pr': 'true', 'github-token': 'ghs_token', ...inputs },
-    files: { 'event.json': JSON.stringify({ pull_request: { number: 7 } }) },
-    env: {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: '$WORKSPACE/event.json',
-      GITHUB_API_URL: undefined
-    }
-  })
-  const comment = (id: number, body: string) => ({
-    id,
-    body,
-    user: { login: 'github-actions[bot]', type: 'Bot' },
-    html_url: `https://github.com/acme/app/pull/7#issuecomment-${id}`
-  })
-
-  /** Every request to GitHub, whatever it is; GET of the comment list answers `listed`. */
-  function github(listed: unknown[] | [number, unknown]) {
-    const sent: { method: string; path: string; body: { body?: string }; auth: string }[] = []
-    const note = (req: { method?: string; headers: Record<string, string> }, path: string, body: unknown) =>
-      sent.push({
-        method: req.method ?? '',
-        path,
-        body: body as { body?: string },
-        auth: req.headers.authorization
-      })
-    nock(GITHUB)
-      .persist()
-      .get(() => true)
-      .reply(function (uri) {
-        note(this.req, uri, undefined)
-        return Array.isArray(listed) && typeof listed[0] === 'number'
-          ? (listed as [number, unknown])
-          : [200, listed]
-      })
-      .post(() => true)
-      .reply(function (uri, body) {
-        note(this.req, uri, body)
-        return [201, comment(101, (body as { body: string }).body)]
-      })
-      .patch(() => true)
-      .reply(function (uri, body) {
-        note(this.req, uri, body)
-        return [200, comment(55, (body as { body: string }).body)]
-      })
-    return sent
-  }
-
-  it('is posted on the first run, then updated in place (found by its marker) on the next', async () => {
-    project()
-    const first = github([comment(3, 'Looks good')])
-    const posted = await runManifest(onPullRequest())
-    expect(posted.failed).toBe(false)
-    expect(first.map((s) => `${s.method} ${s.path}`)).toEqual([
-      `GET ${COMMENTS}?per_page=100`,
-      `POST ${COMMENTS}`
-    ])
-    const body = first[1].body.body!
-    expect(
-      body.startsWith(`${COMMENT_MARKER}\n### Qonversion integrations — plan: 1 change(s) planned\n`)
-    ).toBe(true)
-    expect(body).toContain(
-      `| AppsFlyer <sub>${at(2)}</sub> | \`appsflyer\` | Android | create + activate | — | — |`
-    )
-    // The digest is shown whole, for the reviewer and for an apply that insists on it.
-    expect(body).toContain(`Plan digest: \`${posted.outputs['plan-digest']}\``)
-    expect(first[1].auth).toBe('token ghs_token')
-    expect(posted.stdout).toContain(
-      'Plan created as a comment: https://github.com/acme/app/pull/7#issuecomment-101'
-    )
-    expect(posted.stdout).not.toContain('ghs_token')
-
-    nock.cleanAll()
-    project()
-    const second = github([comment(3, 'Looks good'), comment(55, `${COMMENT_MARKER}\nold plan`)])
-    const updated = await runManifest(onPullRequest())
-    expect(updated.failed).toBe(false)
-    expect(second.map((s) => `${s.method} ${s.path}`)).toEqual([
-      `GET ${COMMENTS}?per_page=100`,
-      'PATCH /repos/acme/app/issues/comments/55'
-    ])
-    expect(second[1].body.body).toBe(body)
-    expect(updated.stdout).toContain('Plan updated as a comment')
-  })
-
-  it('stays under GitHub’s limit for a long plan, while the job summary keeps every row', async () => {
-    project()
-    const sent = github([])
-    const entries = Array.from(
-      { length: 300 },
-      (_, i) =>
-        `  - {title: "${String(i).padStart(3, '0')} ${'x'.repeat(240)}", provider: webhooks, store: iOS}`
-    )
-    const result = await runManifest({ ...onPullRequest(), manifest: lines('integrations:', ...entries) })
-    expect(result.failed).toBe(false)
-    const body = sent.find((s) => s.method === 'POST')!.body.body!
-    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT)
-    expect(body).toMatch(/<details><summary>Plan: \d+ of 300 rows<\/summary>/)
-    expect(body).toMatch(/\*\*\d+ of 300 rows are not shown\*\*/)
-    expect(result.summary.match(/ <sub>\.github/g)).toHaveLength(300)
-  })
-
-  it('is not attempted without a token: no request to GitHub', async () => {
-    project()
-    const sent = github([])
-    const result = await runManifest(onPullRequest({ 'github-token': '' }))
-    expect(result.failed).toBe(false)
-    expect(sent).toEqual([])
-    expect(result.stdout).toContain('Not commenting: the plan goes to the job summary only')
-    expect(result.summary).toContain('| AppsFlyer <sub>')
-  })
-
-  it('is not attempted outside a pull request', async () => {
-    project()
-    const sent = github([])
-    const result = await runManifest({ ...onPullRequest(), env: { GITHUB_EVENT_NAME: 'push' } })
-    expect(result.failed).toBe(false)
-    expect(sent).toEqual([])
-  })
-
-  it('a 403 from GitHub leaves the step passing, with a warning that says which permission to grant', async () => {
-    project()
-    const sent = github([403, { message: 'Resource not accessible by integration' }])
-    const result = await runManifest(onPullRequest())
-    expect(result.failed).toBe(false)
-    expect(sent.map((s) => s.method)).toEqual(['GET'])
-    expect(result.stdout).toMatch(
-      /::warning::Could not comment on the pull request: Could not list the comments on pull request #7 of acme\/app: GitHub answered HTTP 403: Resource not accessible by integration.*pull-requests: write/
-    )
-    expect(result.outputs.changes).toBe('1')
   })
 })
 

@@ -3,7 +3,7 @@ import { Cancelled, DeadlineReached, NetworkError } from './errors.js'
 import { neutralise } from './qonversion/untrusted.js'
 
 export interface HttpRequest {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PATCH'
   url: string
   headers: Record<string, string>
   body?: string

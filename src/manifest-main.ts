@@ -1,6 +1,6 @@
 // The manifest action from start to end — inputs, file, plan, apply or check, gate, report — and the one place
 // that fails its step. The same planner, executor and gate as the single step, for every entry of the file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { apply, preview, type Result } from './apply.js'
@@ -14,10 +14,12 @@ import {
 } from './config/manifest-inputs.js'
 import { Cancelled, ExpectedFailure, InputError } from './errors.js'
 import { gate } from './gate.js'
+import { githubClient, type GitHubBudget } from './github-client.js'
 import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
 import { environmentOf, readInputs } from './inputs.js'
 import {
   changesOf,
+  labelSuffix,
   headingOf,
   planRows,
   planTable,
@@ -33,6 +35,14 @@ import {
 } from './manifest-annotations.js'
 import { WRITES, effectOf, plan, type Decision, type Wanted } from './plan.js'
 import { digestItems, planDigest } from './plan-digest.js'
+import {
+  failureComment,
+  planComment,
+  pullRequestOf,
+  stampOf,
+  upsertComment,
+  type PullRequest
+} from './pr-comment.js'
 import { neutralise } from './qonversion/untrusted.js'
 import { redactingLog, type RedactingLog } from './report.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from './runner-files.js'
@@ -41,53 +51,57 @@ import { ACTION_NAME } from './version.js'
 
 const NAME = `${ACTION_NAME}/manifest`
 
-/** The pull request this run is for, from the event payload the runner writes; undefined outside one. */
-function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
-  if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH) return undefined
-  try {
-    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
-      pull_request?: { number?: unknown }
-    }
-    const n = event.pull_request?.number
-    return typeof n === 'number' ? n : undefined
-  } catch {
-    return undefined
-  }
+/** Test-only shortening of GitHub's time limits; no workflow input sets them. */
+export interface ManifestRunOptions extends RunOptions {
+  githubBudget?: Partial<GitHubBudget>
 }
 
-async function commentOnPullRequest(
-  config: ManifestConfig,
-  heading: string,
-  table: string,
-  digestLine: string,
-  log: RedactingLog
-) {
-  if (!config.commentOnPr) return
-  const issueNumber = pullRequestNumber(process.env)
+/** Where this run's comment goes; undefined (said in the log) when it posts none. */
+interface CommentTarget {
+  token: string
+  owner: string
+  repo: string
+  pullRequest: PullRequest
+  label: string
+  takeOverLegacy: boolean
+}
+
+function commentTargetOf(config: ManifestConfig, log: RedactingLog): CommentTarget | undefined {
+  if (!config.commentOnPr) return undefined
+  const pullRequest = pullRequestOf(process.env)
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/')
-  if (!config.githubToken || issueNumber === undefined || !owner || !repo) {
+  if (!config.githubToken || pullRequest === undefined || !owner || !repo) {
     log.info(
       'Not commenting: the plan goes to the job summary only (no `github-token`, or not a pull request).'
     )
-    return
+    return undefined
   }
+  return {
+    token: config.githubToken,
+    owner,
+    repo,
+    pullRequest,
+    label: config.label,
+    takeOverLegacy: config.labelIsDefault
+  }
+}
+
+/**
+ * Posts or updates the comment within the GitHub client's budget. The plan itself is done and in the summary: a
+ * comment GitHub refuses or never answers (a fork's read-only token, a rate limit, an outage) is a warning, not a
+ * failed plan.
+ */
+async function comment(target: CommentTarget, body: string, options: ManifestRunOptions, log: RedactingLog) {
   try {
-    const footer =
-      `${digestLine}\n\n` +
-      'Posted by the manifest action; later runs update this comment. The job summary has the whole run.'
-    // Octokit is loaded only when a comment is posted: plan, apply and check runs without one never start it.
-    const { fitComment, upsertComment } = await import('./pr-comment.js')
-    const posted = await upsertComment({
-      token: config.githubToken,
-      owner,
-      repo,
-      issueNumber,
-      body: fitComment({ heading, table, footer }),
-      apiUrl: process.env.GITHUB_API_URL
+    const client = githubClient({
+      token: target.token,
+      budget: options.githubBudget,
+      clock: { sleep: options.sleep, now: options.now, random: options.random },
+      log
     })
+    const posted = await upsertComment(client, { ...target, issueNumber: target.pullRequest.number }, body)
     log.info(`Plan ${posted.action} as a comment: ${posted.url}`)
   } catch (error) {
-    // The plan itself is done and in the summary: a comment refused (a fork's read-only token) is not a failed plan.
     log.warning(`Could not comment on the pull request: ${(error as Error).message}`)
   }
 }
@@ -124,11 +138,15 @@ function problemsOf(error: unknown): string[] {
  * The inputs and the file they name, both checked before any request and every problem reported at once: a bad
  * input does not hide the file's problems.
  */
-function readConfigAndFile(raw: Parameters<typeof parseManifestInputs>[0]) {
+function readConfigAndFile(
+  raw: Parameters<typeof parseManifestInputs>[0],
+  onInputs: (config: ManifestConfig) => void
+) {
   let inputs: ReturnType<typeof parseManifestInputs> | undefined
   let inputProblems: string[] = []
   try {
     inputs = parseManifestInputs(raw)
+    onInputs(inputs.config)
   } catch (error) {
     inputProblems = problemsOf(error)
   }
@@ -194,7 +212,7 @@ function cancelledFailure(cancelled: Cancelled, results: Result[] | undefined, c
   return `${cancelled.message} — ${what}. ${RERUN_IS_SAFE}`
 }
 
-export async function runManifest(options: RunOptions = {}): Promise<void> {
+export async function runManifest(options: ManifestRunOptions = {}): Promise<void> {
   const base = redactingLog()
   // GitHub's limit of ten annotations per kind counts the warnings logged before the file's annotations too.
   const used = { error: 0, warning: 0 }
@@ -211,11 +229,18 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
   let changes = 0
   let file: string | undefined
   let annotations: Annotation[] = []
+  let target: CommentTarget | undefined
+  let label: string | undefined
   try {
     const raw = readInputs((name) => core.getInput(name), MANIFEST_INPUT_DEFAULTS)
     if (raw['secret-key']) log.mask(raw['secret-key'])
+    // Masked before anything can fail: GitHub's error texts may echo the token.
+    if (raw['github-token']) log.mask(raw['github-token'])
     file = raw.file
-    const { config, warnings, entries } = readConfigAndFile(raw)
+    const { config, warnings, entries } = readConfigAndFile(raw, (c) => {
+      label = c.label
+      target = commentTargetOf(c, log)
+    })
     warnings.forEach(log.warning)
     const wanted: Wanted[] = entries.map((e) => ({
       title: e.title,
@@ -276,8 +301,8 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
     const failures = failuresOf(results, config)
     annotations = resultAnnotations(results, config.file, config.mode)
     const heading = refused
-      ? `### Qonversion integrations — apply refused: the plan differs from the reviewed one`
-      : headingOf(config.mode, changes, failures.length > 0)
+      ? `### Qonversion integrations — apply refused: the plan differs from the reviewed one${labelSuffix(config.label)}`
+      : headingOf(config.mode, changes, failures.length > 0, config.label)
     const table = planTable(rows)
     const digestLine = `Plan digest: \`${digest}\``
     const attempts = reader.attempts + (session === reader ? 0 : session.attempts)
@@ -286,9 +311,11 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
     if (config.planFile) {
       writePlanFile(resolve(workspace, config.planFile), { digest, mode: config.mode, rows })
     }
-    // The comment's requests cannot be aborted: a cancelled run stops waiting for them, its record already written.
-    if (!options.signal?.aborted) {
-      await untilCancelled(commentOnPullRequest(config, heading, table, digestLine, log), options.signal)
+    // The comment's requests are bounded, not aborted: a cancelled run stops waiting for them, its record written.
+    if (target && !options.signal?.aborted) {
+      const stamp = stampOf(target.pullRequest.commit, (options.now ?? Date.now)())
+      const body = planComment({ label: config.label, heading, stamp, rows, digestLine })
+      await untilCancelled(comment(target, body, options, log), options.signal)
     }
     const cancelled = cancellation(options.signal)
     if (cancelled) throw cancelled
@@ -322,7 +349,18 @@ export async function runManifest(options: RunOptions = {}): Promise<void> {
           ? error.message
           : String(error)
     )
-    markdown ??= `### Qonversion integrations — failed`
+    if (markdown === undefined && target && !cancelled) {
+      // Failed before there was a plan to post: the comment says so rather than keep an earlier, green plan.
+      const heading = `### Qonversion integrations — failed${labelSuffix(label)}`
+      const stamp = stampOf(target.pullRequest.commit, (options.now ?? Date.now)(), 'run')
+      await comment(
+        target,
+        failureComment({ label: target.label, heading, stamp, problems: message }),
+        options,
+        log
+      )
+    }
+    markdown ??= `### Qonversion integrations — failed${labelSuffix(label)}`
     if (cancelled) markdown = markdown.replace(/\n|$/, `\n\n${cancelledLine(cancelled)}\n`)
     const note = droppedNote(writeAnnotations(annotations, used))
     const failed = note ? `${markdown}\n\n${note}` : markdown

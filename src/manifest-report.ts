@@ -85,9 +85,14 @@ export function planTable(rows: PlanRow[]): string {
   return lines.join('\n')
 }
 
-export function headingOf(mode: string, changes: number, failed: boolean): string {
+/** ` · <code>label</code>`: which manifest a heading is about; in a code span, so no label can render as markdown. */
+export function labelSuffix(label: string | undefined): string {
+  return label ? ` · <code>${escapeHtml(label)}</code>` : ''
+}
+
+export function headingOf(mode: string, changes: number, failed: boolean, label?: string): string {
   const what = mode === 'apply' ? `${changes} change(s) made` : `${changes} change(s) planned`
-  return `### Qonversion integrations — ${mode}: ${what}${failed ? ' — failed' : ''}`
+  return `### Qonversion integrations — ${mode}: ${what}${failed ? ' — failed' : ''}${labelSuffix(label)}`
 }
 
 export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: boolean, digest: string): void {

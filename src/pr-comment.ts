@@ -1,15 +1,25 @@
-// The manifest plan as one pull-request comment: kept under GitHub's size limit, found again by a hidden marker.
-import { getOctokit } from '@actions/github'
+// The manifest plan as one pull-request comment per manifest label: kept under GitHub's size limit, found again by
+// a hidden marker among the comments the token's own identity wrote, and sent through the bounded GitHub client.
+import { readFileSync } from 'node:fs'
 import { ExpectedFailure } from './errors.js'
-import { neutralise } from './qonversion/untrusted.js'
-import { proxyConfigured } from './transport.js'
+import { GitHubError, type GitHubClient } from './github-client.js'
+import { planTable, type PlanRow } from './manifest-report.js'
+import { escapeHtml } from './report.js'
 
 /**
- * Hidden in the rendered comment. Any comment whose body contains it is taken as this action's, whoever wrote it:
- * GITHUB_TOKEN writes as github-actions[bot] but a personal or app token writes as someone else, and nobody types
- * an HTML comment by accident. If several carry it, the oldest is updated.
+ * The marker of versions before `label`: one per pull request. The run whose label is the default takes over a
+ * comment that carries it, so upgrading leaves no orphaned comment behind.
  */
-export const COMMENT_MARKER = '<!-- qonversion-integration-action:manifest -->'
+export const LEGACY_MARKER = '<!-- qonversion-integration-action:manifest -->'
+
+/**
+ * Hidden in the rendered comment; one per label, so two manifests (or one file planned for two projects) keep two
+ * comments. The label is percent-encoded, `-` included, so no label can end the HTML comment or contain another's
+ * marker: `label=a` is never found inside `label=ab`, the closing ` -->` being part of the marker.
+ */
+export function markerOf(label: string): string {
+  return `<!-- qonversion-integration-action:manifest label=${encodeURIComponent(label).replace(/-/g, '%2D')} -->`
+}
 
 /** GitHub refuses a comment body over 65,536 characters. */
 export const MAX_COMMENT = 65_536
@@ -26,13 +36,21 @@ function clip(text: string, max: number): string {
 const join = (blocks: (string | undefined)[]): string => blocks.filter((b) => b !== undefined).join('\n\n')
 
 /**
- * Fits a markdown body under GitHub's limit: below the limit unchanged; otherwise the table is folded in <details>,
- * then cut at a row with a note saying how many rows were left out and pointing to the job summary. Always
+ * Fits a markdown body under GitHub's limit: below the limit unchanged; otherwise `extra` is left out, the table is
+ * folded in <details>, then cut at a row with a note saying how many rows were left out and pointing to the job summary. Always
  * includes the marker. The limit is checked on `length` (UTF-16 units), never fewer than the characters GitHub
  * counts, so the result is accepted whatever the text holds.
  */
-export function fitComment(parts: { heading: string; table: string; footer?: string }): string {
-  const whole = join([`${COMMENT_MARKER}\n${parts.heading}`, parts.table, parts.footer])
+export function fitComment(parts: {
+  marker: string
+  heading: string
+  table: string
+  /** Below the table (conflict explanations, unmanaged rows): left to the job summary when the whole is too long. */
+  extra?: string
+  footer?: string
+}): string {
+  const { marker } = parts
+  const whole = join([`${marker}\n${parts.heading}`, parts.table, parts.extra, parts.footer])
   if (whole.length <= MAX_COMMENT) return whole
 
   const lines = parts.table.split('\n')
@@ -43,11 +61,12 @@ export function fitComment(parts: { heading: string; table: string; footer?: str
   const build = (shown: number, heading: string, footer: string | undefined): string => {
     const left = rows.length - shown
     const note =
-      `**${left} of ${rows.length} rows are not shown**: this comment would be longer than GitHub's limit of ` +
-      `${MAX_COMMENT.toLocaleString('en-US')} characters. The full plan is in the job summary of the run that posted it.`
+      `**${left} of ${rows.length} rows are not shown**${parts.extra ? ', nor the conflicts and unmanaged rows' : ''}: ` +
+      `this comment would be longer than GitHub's limit of ${MAX_COMMENT.toLocaleString('en-US')} characters. ` +
+      'The full plan is in the job summary of the run that posted it.'
     const table = [...header, ...rows.slice(0, shown)].join('\n')
     return join([
-      `${COMMENT_MARKER}\n${heading}`,
+      `${marker}\n${heading}`,
       `<details><summary>Plan: ${shown} of ${rows.length} rows</summary>\n\n${table}\n\n</details>`,
       note,
       footer
@@ -76,117 +95,226 @@ export function fitComment(parts: { heading: string; table: string; footer?: str
   return build(low, heading, footer)
 }
 
-interface RequestFailure {
-  status: number
-  message: string
-  response?: unknown
+/** The pull request a run is for and the commit it plans, from the event payload the runner writes. */
+export interface PullRequest {
+  number: number
+  /** The short SHA of the pull request's head (the payload's), else of GITHUB_SHA; undefined when neither reads. */
+  commit?: string
 }
 
-function isRequestFailure(error: unknown): error is RequestFailure {
-  return error instanceof Error && typeof (error as Partial<RequestFailure>).status === 'number'
-}
-
-/** What failed, and for 403 what the workflow must grant: the usual cause is a token without that scope. */
-function failure(what: string, where: string, error: unknown): ExpectedFailure {
-  if (!isRequestFailure(error) || error.response === undefined) {
-    // Octokit throws only Errors: a RequestError without a response when the request never got one.
-    const message = `Could not ${what} on ${where}: GitHub was not reached (${neutralise((error as Error).message)}).`
-    return new ExpectedFailure(message, { cause: error })
-  }
-  const hint =
-    error.status === 403
-      ? ' The token may not write pull-request comments: give the job `permissions: pull-requests: write`. ' +
-        'Pull requests from forks get a read-only GITHUB_TOKEN whatever the workflow asks, so no comment can be posted there.'
-      : ''
-  const message = `Could not ${what} on ${where}: GitHub answered HTTP ${error.status}: ${neutralise(error.message)}.${hint}`
-  return new ExpectedFailure(message, { cause: error })
-}
+const shortSha = (sha: unknown): string | undefined =>
+  typeof sha === 'string' && /^[0-9a-f]{7,64}$/.test(sha) ? sha.slice(0, 7) : undefined
 
 /**
- * @actions/github's Octokit sends through the `undici` package's own fetch, unseen by interceptors such as nock;
- * Node's global fetch does the same job. Behind a proxy (which global fetch ignores) keep @actions/github's fetch,
- * which routes through it and honours NO_PROXY.
+ * The pull request of a `pull_request*` event; undefined for any other event or an unreadable payload. The head's
+ * SHA, not GITHUB_SHA: on `pull_request` GITHUB_SHA is a merge commit nobody sees in the pull request.
  */
-function requestOptions(env: NodeJS.ProcessEnv): { request?: { fetch: typeof fetch } } {
-  return proxyConfigured(env) ? {} : { request: { fetch: globalThis.fetch } }
-}
-
-/**
- * Finds this action's comment on the PR — the marker, written by this token's identity — through every page and
- * updates it, or creates one. A comment someone else wrote with the marker pasted in is never touched.
- * `body` comes from fitComment, which puts the marker in: a body without it would be posted anew on every run.
- * A failure throws an ExpectedFailure that says which request failed and, for 403, which permission to grant.
- */
-export async function upsertComment(options: {
-  token: string
-  owner: string
-  repo: string
-  issueNumber: number
-  body: string
-  apiUrl?: string
-}): Promise<{ id: number; url: string; action: 'created' | 'updated' }> {
-  const { token, owner, repo, issueNumber, body, apiUrl } = options
-  const octokit = getOctokit(token, {
-    // Left out when not given, so that @actions/github's default (GITHUB_API_URL, for GitHub Enterprise) applies.
-    ...(apiUrl ? { baseUrl: apiUrl } : {}),
-    ...requestOptions(process.env)
-  })
-  const where = `pull request #${issueNumber} of ${owner}/${repo}`
-
-  // Ours is a comment with the marker written by this token's identity — never anyone else's, though a token that
-  // may write comments may edit theirs too: someone can paste the marker into a comment of their own.
-  const ours = await authorTest(octokit, token, where)
-  let existing: number | undefined
+export function pullRequestOf(env: NodeJS.ProcessEnv): PullRequest | undefined {
+  if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH) return undefined
   try {
-    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: issueNumber,
-      per_page: 100
-    })
-    for await (const page of pages) {
-      existing = page.data.find((c) => c.body?.includes(COMMENT_MARKER) && ours(c.user))?.id
-      if (existing !== undefined) break
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      pull_request?: { number?: unknown; head?: { sha?: unknown } }
+    }
+    const n = event.pull_request?.number
+    if (typeof n !== 'number') return undefined
+    const commit = shortSha(event.pull_request?.head?.sha) ?? shortSha(env.GITHUB_SHA)
+    return { number: n, ...(commit ? { commit } : {}) }
+  } catch {
+    return undefined
+  }
+}
+
+/** `Commit abc1234 · planned 2026-12-06 07:04 UTC`: which plan a reader is looking at. */
+export function stampOf(commit: string | undefined, at: number, verb = 'planned'): string {
+  const time = `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  return `${commit ? `Commit \`${commit}\` · ` : ''}${verb} ${time}`
+}
+
+const FOOTER =
+  'Posted by the manifest action; later runs for this label update this comment. The job summary has the whole run.'
+
+/**
+ * The plan as a comment: the changes first (every row of a listed entry), then each conflict with its
+ * explanation, then the unmanaged rows folded in <details>, since they change nothing unless `prune` says so.
+ */
+export function planComment(parts: {
+  label: string
+  heading: string
+  stamp: string
+  rows: PlanRow[]
+  /** `Plan digest: …`, shown whole above the footer (where `expect-plan: pull-request` will read it). */
+  digestLine?: string
+}): string {
+  const listed = parts.rows.filter((r) => r.source !== 'unmanaged')
+  const unmanaged = parts.rows.filter((r) => r.source === 'unmanaged')
+  const conflicts = parts.rows.filter((r) => r.action === 'conflict' && r.error)
+  const blocks: string[] = []
+  if (conflicts.length > 0) {
+    // <pre> with escaped text: the explanation quotes records' titles, server text that must not render.
+    const items = conflicts.map(
+      (r) =>
+        `**${escapeHtml(r.title)}** <sub>${escapeHtml(r.source)}</sub>\n<pre>${escapeHtml(r.error!)}</pre>`
+    )
+    blocks.push(`**Conflicts**\n\n${items.join('\n\n')}`)
+  }
+  if (unmanaged.length > 0) {
+    blocks.push(
+      `<details><summary>${unmanaged.length} integration(s) in the project that the file does not list</summary>\n\n` +
+        `${planTable(unmanaged)}\n\n</details>`
+    )
+  }
+  return fitComment({
+    marker: markerOf(parts.label),
+    heading: `${parts.heading}\n${parts.stamp}`,
+    table: listed.length > 0 ? planTable(listed) : '_The file lists no integrations._',
+    extra: blocks.length > 0 ? blocks.join('\n\n') : undefined,
+    footer: parts.digestLine ? `${parts.digestLine}\n\n${FOOTER}` : FOOTER
+  })
+}
+
+/**
+ * What replaces the plan when a run fails before it could plan (a file that does not read, a refused key): the
+ * earlier plan no longer describes this commit, so it must not stay up looking green.
+ */
+export function failureComment(parts: {
+  label: string
+  heading: string
+  stamp: string
+  problems: string
+}): string {
+  return fitComment({
+    marker: markerOf(parts.label),
+    heading: `${parts.heading}\n${parts.stamp}`,
+    table: `No plan for this commit: the run failed before it could plan, so any plan shown here before is out of date.`,
+    extra: `<pre>${escapeHtml(parts.problems)}</pre>`,
+    footer: FOOTER
+  })
+}
+
+/** The login GITHUB_TOKEN writes as. */
+export const GITHUB_ACTIONS_BOT = 'github-actions[bot]'
+
+const refused = (error: unknown): boolean =>
+  error instanceof GitHubError &&
+  error.reason === 'http' &&
+  (error.status === 401 || error.status === 403 || error.status === 200)
+
+/**
+ * The login this token writes comments as — the only author whose comment is ours. A user's token is asked
+ * (GET /user); an installation token (`ghs_`: GITHUB_TOKEN or a GitHub App's) cannot use /user, so GraphQL's
+ * `viewer` is asked, which names an app's bot (`my-app[bot]`). Where the identity cannot be read at all the
+ * author is exactly github-actions[bot] — never "any bot", so another bot quoting the marker is never edited.
+ */
+export async function authorOf(client: GitHubClient, token: string): Promise<string> {
+  try {
+    if (!token.startsWith('ghs_')) return (await client.request<{ login: string }>('GET', '/user')).data.login
+    const data = await client.graphql<{ viewer?: { login?: unknown } | null }>('query { viewer { login } }')
+    return typeof data.viewer?.login === 'string' ? data.viewer.login : GITHUB_ACTIONS_BOT
+  } catch (error) {
+    if (refused(error)) return GITHUB_ACTIONS_BOT
+    throw failure('find which account the token writes as', error)
+  }
+}
+
+const PERMISSION_HINT =
+  ' The token may not write pull-request comments: give the job `permissions: pull-requests: write`. ' +
+  'Pull requests from forks get a read-only GITHUB_TOKEN whatever the workflow asks, so no comment can be posted there.'
+
+/** An edit refused: either the permission, or the comment is not this token's after all (another app's token). */
+const EDIT_HINT =
+  ' GitHub lets only the account that wrote a comment edit it: if this token is not the one that posted the ' +
+  'comment (another app, or a personal token), give each its own `label`; otherwise the job needs ' +
+  '`permissions: pull-requests: write`.'
+
+/**
+ * Why a request failed, for the warning: what was being done, GitHub's answer, and — only for a plain 403, never
+ * a rate limit — `hint`, what a 403 usually means for that request.
+ */
+function failure(what: string, error: unknown, hint = ''): ExpectedFailure {
+  const why = error instanceof Error ? error.message : String(error)
+  const plain403 = error instanceof GitHubError && error.reason === 'http' && error.status === 403
+  return new ExpectedFailure(`Could not ${what}: ${why}.${plain403 ? hint : ''}`, { cause: error })
+}
+
+interface Comment {
+  id: number
+  body?: string | null
+  html_url: string
+  user?: { login?: string } | null
+}
+
+/**
+ * Pages of 50: a page of GitHub's 100 comments at up to 65,536 characters each could pass the transport's 4 MiB
+ * cap; 50 such comments stay under it unless nearly all of them are as long as GitHub allows.
+ */
+const PER_PAGE = 50
+
+/**
+ * Finds this label's comment on the pull request — its marker (or, for the default label, the earlier marker
+ * without a label) in a comment the token's own identity wrote — and updates it, or posts one. A comment anyone
+ * else wrote is never touched. Every request goes through `client`, so the whole is bounded by its budget.
+ * A failure throws an ExpectedFailure that says what was being done and why it failed.
+ */
+export async function upsertComment(
+  client: GitHubClient,
+  target: {
+    token: string
+    owner: string
+    repo: string
+    issueNumber: number
+    label: string
+    takeOverLegacy: boolean
+  },
+  body: string
+): Promise<{ id: number; url: string; action: 'created' | 'updated' }> {
+  const { owner, repo, issueNumber } = target
+  const where = `pull request #${issueNumber} of ${owner}/${repo}`
+  const marker = markerOf(target.label)
+  const author = await authorOf(client, target.token)
+
+  let own: Comment | undefined
+  let legacy: Comment | undefined
+  try {
+    for await (const page of client.pages<Comment>(
+      `/repos/${owner}/${repo}/issues/${issueNumber}/comments?per_page=${PER_PAGE}`
+    )) {
+      const ours = page.filter((c) => c.user?.login === author)
+      own = ours.find((c) => c.body?.includes(marker))
+      if (own) break
+      legacy ??= target.takeOverLegacy ? ours.find((c) => c.body?.includes(LEGACY_MARKER)) : undefined
     }
   } catch (error) {
-    throw failure('list the comments', where, error)
+    throw failure(`list the comments on ${where}`, error, PERMISSION_HINT)
   }
 
-  if (existing !== undefined) {
+  const existing = own ?? legacy
+  if (existing) {
     try {
-      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body })
+      const { data } = await client.request<Comment>(
+        'PATCH',
+        `/repos/${owner}/${repo}/issues/comments/${existing.id}`,
+        {
+          body: { body }
+        }
+      )
       return { id: data.id, url: data.html_url, action: 'updated' }
     } catch (error) {
       // Deleted since it was listed: post a new one below.
-      if (!(isRequestFailure(error) && error.status === 404))
-        throw failure(`update comment ${existing}`, where, error)
+      if (!(error instanceof GitHubError && error.status === 404))
+        throw failure(`update comment ${existing.id} (written by ${author}) on ${where}`, error, EDIT_HINT)
     }
   }
   try {
-    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+    const { data } = await client.request<Comment>(
+      'POST',
+      `/repos/${owner}/${repo}/issues/${issueNumber}/comments`,
+      {
+        body: { body },
+        write: true
+      }
+    )
     return { id: data.id, url: data.html_url, action: 'created' }
   } catch (error) {
-    throw failure('post the plan comment', where, error)
-  }
-}
-
-type Author = { login?: string; type?: string } | null | undefined
-
-/**
- * Which comment authors are this token's identity. An installation token (`ghs_`: GITHUB_TOKEN, a GitHub App)
- * writes as a bot — github-actions[bot] for GITHUB_TOKEN — and cannot ask who it is; any other token (a personal
- * one) is asked once (GET /user) for its login.
- */
-async function authorTest(
-  octokit: ReturnType<typeof getOctokit>,
-  token: string,
-  where: string
-): Promise<(author: Author) => boolean> {
-  if (token.startsWith('ghs_')) return (author) => author?.type === 'Bot'
-  try {
-    const { data } = await octokit.rest.users.getAuthenticated()
-    return (author) => author?.login === data.login
-  } catch (error) {
-    throw failure('find which user the token belongs to (to find its comment)', where, error)
+    throw failure(`post the plan comment on ${where}`, error, PERMISSION_HINT)
   }
 }

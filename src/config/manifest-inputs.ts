@@ -23,7 +23,8 @@ export const MANIFEST_INPUT_DEFAULTS = {
   'comment-on-pr': 'false',
   'github-token': '',
   'plan-file': '',
-  'expect-plan': ''
+  'expect-plan': '',
+  label: ''
 } as const
 
 export type ManifestInputName = keyof typeof MANIFEST_INPUT_DEFAULTS
@@ -54,6 +55,20 @@ const expectPlan = z.string().superRefine((value, ctx) => {
   })
 })
 
+/** GitHub trims an input's ends; a label is one line (it is part of a heading) of at most 100 characters. */
+const label = z.string().transform((value, ctx) => {
+  const text = value.trim()
+  if (/[\r\n\u2028\u2029]/.test(text) || text.length > 100) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'Input `label` must be one line of at most 100 characters (it names the manifest in the comment).'
+    })
+    return z.NEVER
+  }
+  return text
+})
+
 const manifestSchema = z
   .object({
     file: z.string(),
@@ -64,7 +79,8 @@ const manifestSchema = z
     'comment-on-pr': booleanInput('comment-on-pr'),
     'github-token': z.string(),
     'plan-file': planFile,
-    'expect-plan': expectPlan
+    'expect-plan': expectPlan,
+    label: label
   })
   .superRefine((i, ctx) => {
     if (i['expect-plan'] !== '' && i.mode !== 'apply')
@@ -83,7 +99,10 @@ const manifestSchema = z
     githubToken: i['github-token'],
     planFile: i['plan-file'],
     /** Empty: apply writes without comparing; otherwise a digest, or FROM_PULL_REQUEST. */
-    expectPlan: i['expect-plan']
+    expectPlan: i['expect-plan'],
+    // Empty means the file's path: the name a reader of the pull request recognises without being told.
+    label: i.label || i.file,
+    labelIsDefault: i.label === '' || i.label === i.file
   }))
 
 export type ManifestConfig = z.output<typeof manifestSchema>
