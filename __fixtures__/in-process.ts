@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { jest } from '@jest/globals'
 import { parseOutputs } from '../scripts/run-action.mjs'
-import type { RunOptions } from '../src/session.js'
+import type { RunOptions } from '../src/pipeline/session.js'
 
 export const API = 'https://api.test/v4'
 export const SECRET = 'test_sk_Sup3rS3cretValue'

@@ -1,6 +1,6 @@
-// Runs src/main.ts in-process the way the runner would (see in-process.ts), with the top-level action's inputs.
-import type { Transport } from '../src/http.js'
-import { INPUT_DEFAULTS } from '../src/inputs.js'
+// Runs src/single/run.ts in-process the way the runner would (see in-process.ts), with the top-level action's inputs.
+import type { Transport } from '../src/net/retry.js'
+import { INPUT_DEFAULTS } from '../src/single/inputs.js'
 import { API, SECRET, record, runInProcess, type InProcessRun } from './in-process.js'
 
 export { API, SECRET, record }
@@ -21,7 +21,7 @@ export function runAction(
   transport?: Transport
 ): Promise<ActionRun> {
   return runInProcess({ defaults: INPUT_DEFAULTS, inputs, env }, async (options) => {
-    const { run } = await import('../src/main.js')
+    const { run } = await import('../src/single/run.js')
     await run({ ...options, transport })
   })
 }

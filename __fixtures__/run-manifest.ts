@@ -1,7 +1,7 @@
-// Runs src/manifest-main.ts in-process the way the runner would (see in-process.ts), with a workspace holding the
+// Runs src/manifest/run.ts in-process the way the runner would (see in-process.ts), with a workspace holding the
 // manifest file.
-import { MANIFEST_INPUT_DEFAULTS } from '../src/config/manifest-inputs.js'
-import type { ManifestRunOptions } from '../src/manifest-main.js'
+import { MANIFEST_INPUT_DEFAULTS } from '../src/manifest/inputs.js'
+import type { ManifestRunOptions } from '../src/manifest/run.js'
 import { API, SECRET, record as anyRecord, runInProcess, type InProcessRun } from './in-process.js'
 
 export { API, SECRET }
@@ -37,7 +37,7 @@ export function runManifest(
       files: { ...(run.manifest === undefined ? {} : { [MANIFEST]: run.manifest }), ...run.files }
     },
     async (o) => {
-      const { runManifest: start } = await import('../src/manifest-main.js')
+      const { runManifest: start } = await import('../src/manifest/run.js')
       await start({ ...o, githubBudget: options.githubBudget })
     },
     options

@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { MAX_BODY_BYTES, type RetryPolicy } from '../src/http.js'
+import { MAX_BODY_BYTES, type RetryPolicy } from '../src/net/retry.js'
 import { listIntegrations } from '../src/qonversion/client.js'
-import { direct } from '../src/transport.js'
+import { direct } from '../src/net/transport.js'
 
 let server: Server
 let base: string

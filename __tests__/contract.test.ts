@@ -44,24 +44,24 @@ const CONTRACTS: Contract[] = [
     file: 'action.yml',
     main: 'dist/index.js',
     inputs: {
-      module: 'src/inputs.ts',
-      load: async () => (await import('../src/inputs.js')).INPUT_DEFAULTS
+      module: 'src/single/inputs.ts',
+      load: async () => (await import('../src/single/inputs.js')).INPUT_DEFAULTS
     },
-    sources: ['src/main.ts', 'src/report.ts', 'src/inputs.ts'],
-    report: 'src/report.ts',
+    sources: ['src/single/run.ts', 'src/single/report.ts', 'src/single/inputs.ts'],
+    report: 'src/single/report.ts',
     readme: { inputs: '## Inputs', outputs: '## Outputs' }
   },
   {
     file: 'manifest/action.yml',
     main: '../dist/manifest/index.js',
     inputs: {
-      module: 'src/config/manifest-inputs.ts',
-      load: async () => (await import('../src/config/manifest-inputs.js')).MANIFEST_INPUT_DEFAULTS,
+      module: 'src/manifest/inputs.ts',
+      load: async () => (await import('../src/manifest/inputs.js')).MANIFEST_INPUT_DEFAULTS,
       // The inputs both actions take (SHARED_DEFAULTS, sharedFields) are named once, in the top-level module.
-      shared: 'src/inputs.ts'
+      shared: 'src/single/inputs.ts'
     },
-    sources: ['src/manifest-main.ts', 'src/manifest-report.ts', 'src/config/manifest-inputs.ts'],
-    report: 'src/manifest-report.ts',
+    sources: ['src/manifest/run.ts', 'src/manifest/report.ts', 'src/manifest/inputs.ts'],
+    report: 'src/manifest/report.ts',
     readme: { inputs: '### Manifest inputs', outputs: '### Manifest outputs' }
   }
 ]

@@ -1,11 +1,11 @@
 // Credentials in a URL are never printed (issue 15 item 13): the api-url refusal of both actions, the redacting
 // log and summary, and the step run in process with such a URL.
 import { describe, expect, it } from '@jest/globals'
-import { MANIFEST_INPUT_DEFAULTS, parseManifestInputs } from '../src/config/manifest-inputs.js'
-import { INPUT_DEFAULTS, parseSettings, type RawInputs } from '../src/inputs.js'
-import { run } from '../src/main.js'
-import { redactingLog } from '../src/report.js'
-import { scrubUrlCredentials, withoutCredentials } from '../src/url-credentials.js'
+import { MANIFEST_INPUT_DEFAULTS, parseManifestInputs } from '../src/manifest/inputs.js'
+import { INPUT_DEFAULTS, parseSettings, type RawInputs } from '../src/single/inputs.js'
+import { run } from '../src/single/run.js'
+import { redactingLog } from '../src/single/report.js'
+import { scrubUrlCredentials, withoutCredentials } from '../src/net/url-credentials.js'
 import { runInProcess } from '../__fixtures__/in-process.js'
 
 const PASSWORD = 'hunter2-Zq9'

@@ -4,9 +4,9 @@ import { describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
 import { API, baseInputs, record, runAction } from '../__fixtures__/run-action.js'
-import { MAX_OUTPUT_BYTES, fitOutput } from '../src/output-limit.js'
+import { MAX_OUTPUT_BYTES, fitOutput } from '../src/runner/output-limit.js'
 import { integrationListSchema, integrationResponseSchema } from '../src/qonversion/schemas.js'
-import { neutralise } from '../src/qonversion/untrusted.js'
+import { neutralise } from '../src/net/untrusted.js'
 
 useNock()
 

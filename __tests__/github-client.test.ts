@@ -2,7 +2,7 @@
 // ends within the budget.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startGitHub, type GitHubStandIn, type Handler } from '../__fixtures__/github-stand-in.js'
-import { GitHubError, githubClient, type GitHubBudget } from '../src/github-client.js'
+import { GitHubError, githubClient, type GitHubBudget } from '../src/manifest/github-client.js'
 
 let github: GitHubStandIn | undefined
 afterEach(async () => {

@@ -8,7 +8,7 @@ import {
   meets,
   type Health,
   type Requirement
-} from '../src/health.js'
+} from '../src/domain/health.js'
 import { integrationRecordSchema } from '../src/qonversion/schemas.js'
 
 type Fields = Parameters<typeof healthOf>[0]

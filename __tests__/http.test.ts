@@ -4,7 +4,7 @@ import { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
-import { NetworkError } from '../src/errors.js'
+import { NetworkError } from '../src/domain/errors.js'
 import {
   MAX_BODY_BYTES,
   MAX_RETRY_AFTER_MS,
@@ -13,8 +13,8 @@ import {
   send,
   type HttpRequest,
   type RetryPolicy
-} from '../src/http.js'
-import { transportFor } from '../src/transport.js'
+} from '../src/net/retry.js'
+import { transportFor } from '../src/net/transport.js'
 
 const URL_ = 'https://api.test/v4/integrations'
 const req: HttpRequest = { method: 'POST', url: URL_, headers: { 'Idempotency-Key': 'k1' }, body: '{}' }

@@ -1,6 +1,6 @@
 // The derived Idempotency-Key: stable for one run and request, different for anything else.
 import { describe, expect, it } from '@jest/globals'
-import { deriveIdempotencyKey } from '../src/idempotency.js'
+import { deriveIdempotencyKey } from '../src/domain/idempotency.js'
 
 const run = { runId: '123456789', repository: 'acme/app' }
 const request = {

@@ -1,7 +1,13 @@
 // Reading and validating inputs: defaults, normalisation, and the warnings for doubtful-but-allowed values.
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../src/errors.js'
-import { INPUT_DEFAULTS, environmentOf, parseSettings, readInputs, type RawInputs } from '../src/inputs.js'
+import { InputError } from '../src/domain/errors.js'
+import {
+  INPUT_DEFAULTS,
+  environmentOf,
+  parseSettings,
+  readInputs,
+  type RawInputs
+} from '../src/single/inputs.js'
 
 const raw = (overrides: Partial<RawInputs> = {}): RawInputs => ({
   ...INPUT_DEFAULTS,

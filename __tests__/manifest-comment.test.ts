@@ -8,8 +8,8 @@ import {
   type SeenRequest
 } from '../__fixtures__/github-stand-in.js'
 import { MANIFEST, SECRET, record, runManifest } from '../__fixtures__/run-manifest.js'
-import type { HttpRequest, HttpResponse, Transport } from '../src/http.js'
-import { LEGACY_MARKER, MAX_COMMENT, markerOf } from '../src/pr-comment.js'
+import type { HttpRequest, HttpResponse, Transport } from '../src/net/retry.js'
+import { LEGACY_MARKER, MAX_COMMENT, markerOf } from '../src/manifest/pr-comment.js'
 
 const COMMENTS = '/repos/acme/app/issues/7/comments'
 const LIST = `GET ${COMMENTS}?per_page=50`

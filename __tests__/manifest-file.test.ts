@@ -12,9 +12,9 @@ import {
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { parseManifest, readManifest } from '../src/config/manifest-file.js'
-import { MAX_FILE_BYTES, firstNonUtf8Byte } from '../src/config/workspace-file.js'
-import { InputError } from '../src/errors.js'
+import { parseManifest, readManifest } from '../src/manifest/file.js'
+import { MAX_FILE_BYTES, firstNonUtf8Byte } from '../src/runner/workspace-file.js'
+import { InputError } from '../src/domain/errors.js'
 
 const FILE = '.github/qonversion-integrations.yml'
 

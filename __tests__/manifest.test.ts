@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
 import { API, MANIFEST, SECRET, record, runManifest } from '../__fixtures__/run-manifest.js'
-import type { HttpRequest, HttpResponse, Transport } from '../src/http.js'
-import { readOnly } from '../src/transport.js'
+import type { HttpRequest, HttpResponse, Transport } from '../src/net/retry.js'
+import { readOnly } from '../src/net/transport.js'
 
 useNock()
 

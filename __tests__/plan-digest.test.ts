@@ -1,7 +1,7 @@
 // The plan digest as plain data: stable where nothing apply would do changes, different where anything does.
 import { describe, expect, it } from '@jest/globals'
-import { planDigest } from '../src/plan-digest.js'
-import type { Decision, Wanted } from '../src/plan.js'
+import { planDigest } from '../src/domain/plan-digest.js'
+import type { Decision, Wanted } from '../src/domain/plan.js'
 import type { IntegrationRecord } from '../src/qonversion/schemas.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({

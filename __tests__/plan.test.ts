@@ -1,7 +1,7 @@
 // plan() as plain data: every decision it can make, from wanted entries, the project's records and a catalog.
 import { describe, expect, it } from '@jest/globals'
-import { SNAPSHOT_CATALOG, type Catalog } from '../src/catalog.js'
-import { effectOf, plan, type Decision, type Policy, type Wanted } from '../src/plan.js'
+import { SNAPSHOT_CATALOG, type Catalog } from '../src/domain/catalog.js'
+import { effectOf, plan, type Decision, type Policy, type Wanted } from '../src/domain/plan.js'
 import type { IntegrationRecord } from '../src/qonversion/schemas.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startGitHub, type GitHubStandIn, type Handler } from '../__fixtures__/github-stand-in.js'
-import { githubClient } from '../src/github-client.js'
-import type { PlanRow } from '../src/manifest-report.js'
+import { githubClient } from '../src/manifest/github-client.js'
+import type { PlanRow } from '../src/manifest/report.js'
 import {
   LEGACY_MARKER,
   MAX_COMMENT,
@@ -19,7 +19,7 @@ import {
   pullRequestOf,
   stampOf,
   upsertComment
-} from '../src/pr-comment.js'
+} from '../src/manifest/pr-comment.js'
 
 const COMMENT_MARKER = markerOf('.github/qonversion-integrations.yml')
 const header = '| entry | provider | store | action | id | health |\n|---|---|---|---|---|---|'

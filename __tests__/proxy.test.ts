@@ -3,10 +3,10 @@
 import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { NetworkError } from '../src/errors.js'
-import { MAX_BODY_BYTES, send, type RetryPolicy } from '../src/http.js'
-import { bypassesProxy, proxyFor } from '../src/proxy.js'
-import { transportFor } from '../src/transport.js'
+import { NetworkError } from '../src/domain/errors.js'
+import { MAX_BODY_BYTES, send, type RetryPolicy } from '../src/net/retry.js'
+import { bypassesProxy, proxyFor } from '../src/net/proxy.js'
+import { transportFor } from '../src/net/transport.js'
 
 function policy(): RetryPolicy & { sleeps: number[] } {
   const sleeps: number[] = []

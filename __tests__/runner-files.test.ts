@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { ExpectedFailure } from '../src/errors.js'
-import { writeOutputsOrFail, writeSummaryOrWarn } from '../src/runner-files.js'
+import { ExpectedFailure } from '../src/domain/errors.js'
+import { writeOutputsOrFail, writeSummaryOrWarn } from '../src/runner/files.js'
 
 const saved = { output: process.env.GITHUB_OUTPUT, summary: process.env.GITHUB_STEP_SUMMARY }
 afterEach(() => {

@@ -1,8 +1,8 @@
 // Closest-name suggestions and the catalog's reading of a provider and store.
 import { describe, expect, it } from '@jest/globals'
-import { SNAPSHOT_CATALOG, catalogProblems, displayTitleOf } from '../src/catalog.js'
+import { SNAPSHOT_CATALOG, catalogProblems, displayTitleOf } from '../src/domain/catalog.js'
 import { collectCatalogEntries } from '../src/qonversion/schemas.js'
-import { DOCUMENTED_PROVIDERS, closestNames, orList } from '../src/suggest.js'
+import { DOCUMENTED_PROVIDERS, closestNames, orList } from '../src/domain/suggest.js'
 
 describe('closestNames', () => {
   it('finds typos, prefixes and separator mix-ups', () => {

@@ -1,8 +1,8 @@
 // Turns a non-2xx answer into an ApiError whose message says what happened and what to do about it.
-import { ApiError, type ApiErrorDetail } from '../errors.js'
-import { MAX_RETRY_AFTER_MS, type Exchange } from '../http.js'
+import { ApiError, type ApiErrorDetail } from '../domain/errors.js'
+import { MAX_RETRY_AFTER_MS, type Exchange } from '../net/retry.js'
 import { apiErrorBodySchema } from './schemas.js'
-import { neutralise } from './untrusted.js'
+import { neutralise } from '../net/untrusted.js'
 
 const HINTS: Record<number, string> = {
   401:

@@ -1,9 +1,9 @@
 // The Qonversion v4 integrations API: one function per endpoint, each returning validated data and the attempts it took.
-import { ExpectedFailure, NetworkError, UnexpectedResponseError } from '../errors.js'
-import { send, type HttpRequest, type RetryPolicy, type Transport } from '../http.js'
+import { ExpectedFailure, NetworkError, UnexpectedResponseError } from '../domain/errors.js'
+import { send, type HttpRequest, type RetryPolicy, type Transport } from '../net/retry.js'
 import { USER_AGENT } from '../version.js'
 import { apiErrorFrom } from './api-failure.js'
-import { neutralise } from './untrusted.js'
+import { neutralise } from '../net/untrusted.js'
 import {
   collectCatalogEntries,
   integrationListSchema,

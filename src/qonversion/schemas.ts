@@ -1,8 +1,8 @@
 // Shapes of what the Qonversion v4 API answers, read tolerantly where its docs are vague.
 import { z } from 'zod'
-import { instant } from '../health.js'
-import { STORES } from '../inputs.js'
-import { neutralise } from './untrusted.js'
+import { instant } from '../domain/health.js'
+import { STORES } from '../single/inputs.js'
+import { neutralise } from '../net/untrusted.js'
 
 /**
  * A record's text is kept exactly as sent: it is compared with what is wanted and handed on in outputs, so a title

@@ -1,9 +1,9 @@
 // The release gate: whether each record meets `require`, re-reading the project until it does or the wait is over.
-import { Cancelled, DeadlineReached, ExpectedFailure, HealthError } from './errors.js'
-import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from './health.js'
+import { Cancelled, DeadlineReached, ExpectedFailure, HealthError } from '../domain/errors.js'
+import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from '../domain/health.js'
 import type { Result } from './apply.js'
-import type { IntegrationRecord } from './qonversion/schemas.js'
-import { neutralise } from './qonversion/untrusted.js'
+import type { IntegrationRecord } from '../qonversion/schemas.js'
+import { neutralise } from '../net/untrusted.js'
 import type { Session } from './session.js'
 
 export interface GateOptions {

@@ -1,6 +1,6 @@
 // The step's two runner files: outputs that cannot be written fail the step with one clear error (later steps would
 // read nothing), a summary that cannot be written is only a warning (the step's own result stands).
-import { ExpectedFailure } from './errors.js'
+import { ExpectedFailure } from '../domain/errors.js'
 
 /** The error's own words, without the `Error: ` that @actions/core's file commands put in front. */
 const reasonOf = (error: unknown): string =>

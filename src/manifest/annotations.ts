@@ -1,10 +1,10 @@
 // Problems pinned to the manifest's lines as workflow annotations, so they show in a pull request's "Files changed":
 // which ones, at which line, and GitHub's limit of ten of each kind per step (the rest are counted in the summary).
 import * as core from '@actions/core'
-import type { Result } from './apply.js'
-import { ConflictError, HealthError, InputError } from './errors.js'
-import { WRITES, effectOf } from './plan.js'
-import { neutralise } from './qonversion/untrusted.js'
+import type { Result } from '../pipeline/apply.js'
+import { ConflictError, HealthError, InputError } from '../domain/errors.js'
+import { WRITES, effectOf } from '../domain/plan.js'
+import { neutralise } from '../net/untrusted.js'
 
 export type Level = 'error' | 'warning'
 

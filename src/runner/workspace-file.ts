@@ -1,7 +1,7 @@
 // Reads a file a workflow input names, safely: only inside the workspace, only up to a size cap, only UTF-8.
 import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import { InputError } from '../errors.js'
+import { InputError } from '../domain/errors.js'
 
 /** 1 MiB: a real manifest is a few KiB, while a 50 MB one takes the YAML parser tens of seconds and gigabytes. */
 export const MAX_FILE_BYTES = 1024 * 1024

@@ -1,10 +1,10 @@
 // The manifest file (`integrations:` list in YAML or JSON): its zod schema, and every problem reported with file and line.
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
 import { z } from 'zod'
-import { InputError } from '../errors.js'
-import { STORES, lineBreakIn } from '../inputs.js'
-import { caseVariantOf, closestNames, orList } from '../suggest.js'
-import { readWorkspaceFile } from './workspace-file.js'
+import { InputError } from '../domain/errors.js'
+import { STORES, lineBreakIn } from '../single/inputs.js'
+import { caseVariantOf, closestNames, orList } from '../domain/suggest.js'
+import { readWorkspaceFile } from '../runner/workspace-file.js'
 import { explainSyntaxError } from './yaml-syntax.js'
 
 const MAX_TITLE = 255

@@ -1,12 +1,12 @@
 // One run's dealings with the API: every call counts its HTTP attempts for the summary, and the catalog is read
 // at most once, however many places want it.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { cancellableSleep } from './cancel.js'
-import { SNAPSHOT_CATALOG, type Catalog } from './catalog.js'
-import { ExpectedFailure, UnexpectedResponseError } from './errors.js'
-import type { SharedBackoff, Transport } from './http.js'
-import { needsCatalog } from './match.js'
-import type { Wanted } from './plan.js'
+import { cancellableSleep } from '../net/cancel.js'
+import { SNAPSHOT_CATALOG, type Catalog } from '../domain/catalog.js'
+import { ExpectedFailure, UnexpectedResponseError } from '../domain/errors.js'
+import type { SharedBackoff, Transport } from '../net/retry.js'
+import { needsCatalog } from '../domain/match.js'
+import type { Wanted } from '../domain/plan.js'
 import {
   createIntegration,
   getCatalog,
@@ -15,9 +15,9 @@ import {
   type Answer,
   type ApiConnection,
   type CreateBody
-} from './qonversion/client.js'
-import type { IntegrationRecord } from './qonversion/schemas.js'
-import { readOnly, transportFor } from './transport.js'
+} from '../qonversion/client.js'
+import type { IntegrationRecord } from '../qonversion/schemas.js'
+import { readOnly, transportFor } from '../net/transport.js'
 
 /** Injected by tests so that retries and waits take no real time. */
 export interface RunOptions {

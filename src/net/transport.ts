@@ -10,7 +10,7 @@ import {
   type HttpResponse,
   type ResponseHeaders,
   type Transport
-} from './http.js'
+} from './retry.js'
 
 /** Plain lookup over node's header object: no global `Headers`, which would load Node's bundled undici at start. */
 export function headersOf(incoming: IncomingHttpHeaders): ResponseHeaders {

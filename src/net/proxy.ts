@@ -4,7 +4,7 @@ import http from 'node:http'
 import https from 'node:https'
 import tls from 'node:tls'
 import { isIP, type Socket } from 'node:net'
-import { TransportFailure, plainNetworkError, type HttpResponse, type Transport } from './http.js'
+import { TransportFailure, plainNetworkError, type HttpResponse, type Transport } from './retry.js'
 import { direct, isLoopback, outgoingHeaders, readAnswer } from './transport.js'
 
 interface Proxy {

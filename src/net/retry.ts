@@ -1,6 +1,6 @@
 // One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
-import { Cancelled, DeadlineReached, NetworkError } from './errors.js'
-import { neutralise } from './qonversion/untrusted.js'
+import { Cancelled, DeadlineReached, NetworkError } from '../domain/errors.js'
+import { neutralise } from './untrusted.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PATCH'

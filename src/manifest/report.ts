@@ -1,10 +1,10 @@
 // The manifest's plan as data and as a table: one builder for the outputs, the job summary and the PR comment.
 import * as core from '@actions/core'
-import type { Result } from './apply.js'
-import { healthOf } from './health.js'
-import { REFUSALS, WRITES, effectOf, type Action } from './plan.js'
-import { neutralise } from './qonversion/untrusted.js'
-import { addFailure, escapeHtml, setOutput } from './report.js'
+import type { Result } from '../pipeline/apply.js'
+import { healthOf } from '../domain/health.js'
+import { REFUSALS, WRITES, effectOf, type Action } from '../domain/plan.js'
+import { neutralise } from '../net/untrusted.js'
+import { addFailure, escapeHtml, setOutput } from '../single/report.js'
 
 export interface PlanRow {
   title: string

@@ -2,8 +2,8 @@
 // rules as the single step) and what to do with the file.
 import { isAbsolute, normalize } from 'node:path'
 import { z } from 'zod'
-import { InputError } from '../errors.js'
-import { DIGEST_LENGTH, DIGEST_PATTERN } from '../plan-digest.js'
+import { InputError } from '../domain/errors.js'
+import { DIGEST_LENGTH, DIGEST_PATTERN } from '../domain/plan-digest.js'
 import {
   SHARED_DEFAULTS,
   booleanInput,
@@ -12,7 +12,7 @@ import {
   secretKeyWarnings,
   sharedFields,
   sharedSettings
-} from '../inputs.js'
+} from '../single/inputs.js'
 
 export const MANIFEST_INPUT_DEFAULTS = {
   file: '.github/qonversion-integrations.yml',

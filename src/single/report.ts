@@ -2,12 +2,12 @@
 // exactly as sent: outputs carry it so (within GitHub's size limit), the summary neutralises it; the secret is
 // scrubbed from every line.
 import * as core from '@actions/core'
-import { stateWord, type Result } from './apply.js'
-import { healthOf } from './health.js'
-import { fitOutput } from './output-limit.js'
-import type { IntegrationRecord } from './qonversion/schemas.js'
-import { neutralise } from './qonversion/untrusted.js'
-import { scrubUrlCredentials } from './url-credentials.js'
+import { stateWord, type Result } from '../pipeline/apply.js'
+import { healthOf } from '../domain/health.js'
+import { fitOutput } from '../runner/output-limit.js'
+import type { IntegrationRecord } from '../qonversion/schemas.js'
+import { neutralise } from '../net/untrusted.js'
+import { scrubUrlCredentials } from '../net/url-credentials.js'
 
 export interface RedactingLog {
   info: (line: string) => void

@@ -1,10 +1,10 @@
 // Reads every input once and turns it into one validated Settings object; the zod schema is the Settings type.
 import { z } from 'zod'
-import { InputError } from './errors.js'
-import { isLoopback } from './transport.js'
-import { withoutCredentials } from './url-credentials.js'
-import { REQUIREMENTS } from './health.js'
-import { DOCUMENTED_PROVIDERS, caseVariantOf, closestNames, orList } from './suggest.js'
+import { InputError } from '../domain/errors.js'
+import { isLoopback } from '../net/transport.js'
+import { withoutCredentials } from '../net/url-credentials.js'
+import { REQUIREMENTS } from '../domain/health.js'
+import { DOCUMENTED_PROVIDERS, caseVariantOf, closestNames, orList } from '../domain/suggest.js'
 
 /** The inputs both actions take, with the same defaults and the same rules: how to reach the API, and the gate. */
 export const SHARED_DEFAULTS = {

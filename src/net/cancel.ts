@@ -1,6 +1,6 @@
 // Job cancellation: the runner sends SIGINT, SIGTERM 7.5 s later and kills the tree 2.5 s after that, then reads the
 // output and summary files. The signal becomes an AbortSignal the whole run listens to, so it can stop cleanly.
-import { Cancelled } from './errors.js'
+import { Cancelled } from '../domain/errors.js'
 
 /** The process exits this long after the signal even if something still holds it: well inside the runner's 10 s. */
 export const EXIT_WITHIN_MS = 4_000

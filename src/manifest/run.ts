@@ -3,20 +3,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import * as core from '@actions/core'
-import { apply, preview, type Result } from './apply.js'
-import { RERUN_IS_SAFE, cancellation, cancelledLine, untilCancelled } from './cancel.js'
-import { readManifest } from './config/manifest-file.js'
+import { apply, preview, type Result } from '../pipeline/apply.js'
+import { RERUN_IS_SAFE, cancellation, cancelledLine, untilCancelled } from '../net/cancel.js'
+import { readManifest } from './file.js'
 import {
   FROM_PULL_REQUEST,
   MANIFEST_INPUT_DEFAULTS,
   parseManifestInputs,
   type ManifestConfig
-} from './config/manifest-inputs.js'
-import { Cancelled, ExpectedFailure, InputError } from './errors.js'
-import { gate } from './gate.js'
+} from './inputs.js'
+import { Cancelled, ExpectedFailure, InputError } from '../domain/errors.js'
+import { gate } from '../pipeline/gate.js'
 import { githubClient, type GitHubBudget } from './github-client.js'
-import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
-import { environmentOf, readInputs } from './inputs.js'
+import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
+import { environmentOf, readInputs } from '../single/inputs.js'
 import {
   changesOf,
   labelSuffix,
@@ -25,16 +25,16 @@ import {
   planTable,
   writeManifestOutputs,
   writeManifestSummary
-} from './manifest-report.js'
+} from './report.js'
 import {
   droppedNote,
   fileAnnotations,
   resultAnnotations,
   writeAnnotations,
   type Annotation
-} from './manifest-annotations.js'
-import { WRITES, effectOf, plan, type Decision, type Wanted } from './plan.js'
-import { digestItems, planDigest } from './plan-digest.js'
+} from './annotations.js'
+import { WRITES, effectOf, plan, type Decision, type Wanted } from '../domain/plan.js'
+import { digestItems, planDigest } from '../domain/plan-digest.js'
 import {
   failureComment,
   planComment,
@@ -43,11 +43,11 @@ import {
   upsertComment,
   type PullRequest
 } from './pr-comment.js'
-import { neutralise } from './qonversion/untrusted.js'
-import { redactingLog, type RedactingLog } from './report.js'
-import { writeOutputsOrFail, writeSummaryOrWarn } from './runner-files.js'
-import { Session, connect, type RunOptions } from './session.js'
-import { ACTION_NAME } from './version.js'
+import { neutralise } from '../net/untrusted.js'
+import { redactingLog, type RedactingLog } from '../single/report.js'
+import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
+import { Session, connect, type RunOptions } from '../pipeline/session.js'
+import { ACTION_NAME } from '../version.js'
 
 const NAME = `${ACTION_NAME}/manifest`
 

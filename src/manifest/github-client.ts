@@ -9,11 +9,11 @@ import {
   type HttpResponse,
   type ResponseHeaders,
   type Transport
-} from './http.js'
-import { ExpectedFailure } from './errors.js'
-import { neutralise } from './qonversion/untrusted.js'
-import { transportFor } from './transport.js'
-import { USER_AGENT } from './version.js'
+} from '../net/retry.js'
+import { ExpectedFailure } from '../domain/errors.js'
+import { neutralise } from '../net/untrusted.js'
+import { transportFor } from '../net/transport.js'
+import { USER_AGENT } from '../version.js'
 
 /** How long GitHub may take. Code sets it (tests shorten it); no workflow input does. */
 export interface GitHubBudget {

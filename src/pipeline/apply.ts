@@ -1,12 +1,12 @@
 // Carries decisions out through the API: at most `concurrency` writes in flight, every entry attempted even when
 // another fails, and each result reported with the record it ended with.
-import { cancellation } from './cancel.js'
-import { SNAPSHOT_CATALOG, catalogProblems } from './catalog.js'
-import { ApiError, Cancelled, ConflictError, InputError, WrongRecordError } from './errors.js'
-import { providerVerdict } from './match.js'
-import type { Decision, Wanted } from './plan.js'
-import type { IntegrationRecord } from './qonversion/schemas.js'
-import { neutralise } from './qonversion/untrusted.js'
+import { cancellation } from '../net/cancel.js'
+import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
+import { ApiError, Cancelled, ConflictError, InputError, WrongRecordError } from '../domain/errors.js'
+import { providerVerdict } from '../domain/match.js'
+import type { Decision, Wanted } from '../domain/plan.js'
+import type { IntegrationRecord } from '../qonversion/schemas.js'
+import { neutralise } from '../net/untrusted.js'
 import type { Session } from './session.js'
 
 export interface Result {

@@ -1,10 +1,10 @@
 // The manifest plan as one pull-request comment per manifest label: kept under GitHub's size limit, found again by
 // a hidden marker among the comments the token's own identity wrote, and sent through the bounded GitHub client.
 import { readFileSync } from 'node:fs'
-import { ExpectedFailure } from './errors.js'
+import { ExpectedFailure } from '../domain/errors.js'
 import { GitHubError, type GitHubClient } from './github-client.js'
-import { planTable, type PlanRow } from './manifest-report.js'
-import { escapeHtml } from './report.js'
+import { planTable, type PlanRow } from './report.js'
+import { escapeHtml } from '../single/report.js'
 
 /**
  * The marker of versions before `label`: one per pull request. The run whose label is the default takes over a

@@ -1,19 +1,19 @@
 // The single-integration step from start to end — inputs, plan, apply, gate, report — and the one place that
 // fails the step. It is the one-entry case of the pipeline the manifest action runs for many.
 import * as core from '@actions/core'
-import { apply } from './apply.js'
-import { RERUN_IS_SAFE, cancellation, cancelledLine } from './cancel.js'
-import { SNAPSHOT_CATALOG, catalogProblems } from './catalog.js'
-import { type Cancelled, ConflictError, ExpectedFailure, InputError } from './errors.js'
-import { deliveryFacts, gate } from './gate.js'
-import { adviceFor, healthOf } from './health.js'
-import { keyFor, keyWarnings, runIdentity } from './idempotency.js'
+import { apply } from '../pipeline/apply.js'
+import { RERUN_IS_SAFE, cancellation, cancelledLine } from '../net/cancel.js'
+import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
+import { type Cancelled, ConflictError, ExpectedFailure, InputError } from '../domain/errors.js'
+import { deliveryFacts, gate } from '../pipeline/gate.js'
+import { adviceFor, healthOf } from '../domain/health.js'
+import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
 import { environmentOf, parseSettings, readInputs, type Settings } from './inputs.js'
-import { plan, type Decision, type Policy, type Wanted } from './plan.js'
+import { plan, type Decision, type Policy, type Wanted } from '../domain/plan.js'
 import { redactingLog, writeOutputs, writeSummary, type StepReport } from './report.js'
-import { writeOutputsOrFail, writeSummaryOrWarn } from './runner-files.js'
-import { Session, connect, type RunOptions } from './session.js'
-import { ACTION_NAME, USER_AGENT } from './version.js'
+import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
+import { Session, connect, type RunOptions } from '../pipeline/session.js'
+import { ACTION_NAME, USER_AGENT } from '../version.js'
 
 export type { RunOptions }
 
