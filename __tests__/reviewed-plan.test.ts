@@ -70,7 +70,11 @@ afterEach(async () => {
 })
 
 /** GitHub: pull request #7 merged as SHA; `comments` on it; the viewer refused, as for GITHUB_TOKEN. */
-async function gitHub(comments: ReturnType<typeof comment>[], pulls?: unknown[], override?: Handler) {
+async function gitHub(
+  comments: ReturnType<typeof comment>[],
+  pulls?: unknown[],
+  override?: (...args: Parameters<Handler>) => ReturnType<Handler> | undefined
+) {
   github = await startGitHub((request, standIn) => {
     const special = override?.(request, standIn)
     if (special) return special

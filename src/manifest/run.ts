@@ -412,13 +412,13 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     const cancelled = cancellation(options.signal)
     if (cancelled) throw cancelled
     if (refused) {
-      const from = expected!.reviewed
-        ? ` (the plan comment of pull request #${expected!.reviewed.pullRequest})`
+      const from = expected.reviewed
+        ? ` (the plan comment of pull request #${expected.reviewed.pullRequest})`
         : ''
       throw new ExpectedFailure(
-        `\`expect-plan\` is ${expected!.digest}${from}, but the plan made now is ${digest}: the project or the file ` +
-          `changed since the plan was reviewed, so nothing was written. ${refusalRows(expected!, rows, decisions)}\n` +
-          (expected!.reviewed
+        `\`expect-plan\` is ${expected.digest}${from}, but the plan made now is ${digest}: the project or the file ` +
+          `changed since the plan was reviewed, so nothing was written. ${refusalRows(expected, rows, decisions)}\n` +
+          (expected.reviewed
             ? 'Run the plan on a pull request again (re-run its plan job, or open one), review it, and merge.'
             : 'Run the plan again, review it, and apply with its new `plan-digest`.')
       )
