@@ -3,7 +3,7 @@
 // API, GitHub a loopback stand-in; what reached both is asserted along with the step's result.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { start } from '../emulator/server.js'
-import { startGitHub, type GitHubStandIn, type SeenRequest } from '../__fixtures__/github-stand-in.js'
+import { startReviewGitHub } from '../scripts/github-review-stand-in.mjs'
 import { runManifest } from '../__fixtures__/run-manifest.js'
 
 const SHA = 'fedcba9876543210fedcba9876543210fedcba98'
@@ -22,70 +22,16 @@ beforeAll(async () => {
 afterAll(() => emu.close())
 beforeEach(() => emu.reset())
 
-interface Item {
-  number: number
-  id: number
-  body: string
-  state: string
-  html_url: string
-  user: { login: string }
-}
-
-let github: GitHubStandIn | undefined
+let github: Awaited<ReturnType<typeof startReviewGitHub>> | undefined
 afterEach(async () => {
   await github?.close()
   github = undefined
 })
 
-/**
- * GitHub: pull request #7 merged as SHA, its comments and the repository's issues kept up to date by the writes
- * it answers; the viewer refused, as for GITHUB_TOKEN. `refuse` answers matching writes with a 403.
- */
-async function gitHub(refuse?: (request: SeenRequest) => boolean) {
-  const comments: Item[] = []
-  const issues: Item[] = []
-  let next = 100
-  const made = (body: string, kind: string): Item => ({
-    number: ++next,
-    id: next,
-    body,
-    state: 'open',
-    html_url: `https://github.com/acme/app/${kind}/${next}`,
-    user: { login: 'github-actions[bot]' }
-  })
-  github = await startGitHub((request) => {
-    const { method, path } = request
-    if (path === '/graphql')
-      return { status: 403, body: { message: 'Resource not accessible by integration' } }
-    if (method !== 'GET' && refuse?.(request))
-      return { status: 403, body: { message: 'Resource not accessible by integration' } }
-    const body = request.body as { body?: string; state?: string }
-    if (path === `/repos/acme/app/commits/${SHA}/pulls`)
-      return { status: 200, body: [{ number: 7, merged_at: '2026-12-06T08:00:00Z', merge_commit_sha: SHA }] }
-    if (path.startsWith('/repos/acme/app/issues/7/comments')) {
-      if (method === 'GET') return { status: 200, body: comments }
-      const comment = made(body.body!, 'pull/7#issuecomment')
-      comments.push(comment)
-      return { status: 201, body: comment }
-    }
-    if (path.startsWith('/repos/acme/app/issues/comments/')) {
-      const found = comments.find((c) => c.id === Number(path.split('/').pop()))!
-      found.body = body.body!
-      return { status: 200, body: found }
-    }
-    if (path.startsWith('/repos/acme/app/issues?'))
-      return { status: 200, body: issues.filter((i) => i.state === 'open') }
-    if (path === '/repos/acme/app/issues') {
-      const issue = made(body.body!, 'issues')
-      issues.push(issue)
-      return { status: 201, body: issue }
-    }
-    if (/^\/repos\/acme\/app\/issues\/\d+\/comments$/.test(path)) return { status: 201, body: { id: 1 } }
-    const issue = issues.find((i) => i.number === Number(path.split('/').pop()))!
-    Object.assign(issue, body)
-    return { status: 200, body: issue }
-  })
-  return { comments, issues }
+/** GitHub with pull request #7 merged as SHA; `refuse` answers the writes it matches with a 403. */
+async function gitHub(refuse?: (request: { method: string; path: string }) => boolean) {
+  github = await startReviewGitHub({ owner: 'acme', repo: 'app', pullRequest: 7, mergedSha: SHA, refuse })
+  return github
 }
 
 const onGitHub = (event: 'pull_request' | 'push' | 'schedule') => ({
@@ -120,7 +66,7 @@ const applyOnPush = () =>
 const check = () =>
   runManifest({ manifest: FILE, inputs: base('check', { 'drift-issue': 'true' }), env: onGitHub('schedule') })
 
-const writesTo = (seen: SeenRequest[]) =>
+const writesTo = (seen: { method: string; path: string }[]) =>
   seen.filter((r) => r.method !== 'GET' && r.path !== '/graphql').map((r) => `${r.method} ${r.path}`)
 const qonversionWrites = () => emu.requests().filter((r) => r.method !== 'GET')
 
@@ -139,7 +85,7 @@ describe('expect-plan: pull-request', () => {
     expect(applied.failed).toBe(false)
     expect(applied.outputs['plan-digest']).toBe(reviewed)
     expect(applied.stdout).toContain(
-      `Reviewed plan: digest ${reviewed} from the plan comment of pull request #7 (https://github.com/acme/app/pull/7#issuecomment/101).`
+      `Reviewed plan: digest ${reviewed} from the plan comment of pull request #7 (https://github.com/acme/app/pull/7#issuecomment-101).`
     )
     expect(github!.seen.slice(seen).map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /repos/acme/app/commits/${SHA}/pulls`,
