@@ -26,7 +26,8 @@ export const MANIFEST_INPUT_DEFAULTS = {
   'github-token': '',
   'plan-file': '',
   'expect-plan': '',
-  label: ''
+  label: '',
+  'drift-issue': 'false'
 } as const
 
 export type ManifestInputName = keyof typeof MANIFEST_INPUT_DEFAULTS
@@ -83,7 +84,8 @@ const manifestSchema = z.pipe(
       'github-token': z.string(),
       'plan-file': planFile,
       'expect-plan': expectPlan,
-      label: label
+      label: label,
+      'drift-issue': booleanInput('drift-issue')
     })
     .check(
       z.superRefine((i, ctx) => {
@@ -91,6 +93,21 @@ const manifestSchema = z.pipe(
           ctx.addIssue({
             code: 'custom',
             message: `Input \`expect-plan\` is set, but \`mode\` is \`${i.mode}\`: only \`apply\` compares its plan with a reviewed one; leave \`expect-plan\` out.`
+          })
+        if (i['expect-plan'] === FROM_PULL_REQUEST && i['github-token'] === '')
+          ctx.addIssue({
+            code: 'custom',
+            message: `Input \`expect-plan\` is \`${FROM_PULL_REQUEST}\`, but \`github-token\` is empty: the reviewed plan is read from the pull request's comment; set \`github-token: \${{ github.token }}\` (with \`pull-requests: read\`).`
+          })
+        if (i['drift-issue'] && i.mode !== 'check')
+          ctx.addIssue({
+            code: 'custom',
+            message: `Input \`drift-issue\` is \`true\`, but \`mode\` is \`${i.mode}\`: only \`check\` opens a drift issue; leave \`drift-issue\` out.`
+          })
+        if (i['drift-issue'] && i['github-token'] === '')
+          ctx.addIssue({
+            code: 'custom',
+            message: `Input \`drift-issue\` is \`true\`, but \`github-token\` is empty: set \`github-token: \${{ github.token }}\` (with \`issues: write\`).`
           })
       })
     ),
@@ -107,7 +124,8 @@ const manifestSchema = z.pipe(
     expectPlan: i['expect-plan'],
     // Empty means the file's path: the name a reader of the pull request recognises without being told.
     label: i.label || i.file,
-    labelIsDefault: i.label === '' || i.label === i.file
+    labelIsDefault: i.label === '' || i.label === i.file,
+    driftIssue: i['drift-issue']
   }))
 )
 
