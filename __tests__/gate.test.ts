@@ -7,7 +7,7 @@ import type { Result } from '../src/pipeline/apply.js'
 import { HealthError } from '../src/domain/errors.js'
 import { gate } from '../src/pipeline/gate.js'
 import type { Requirement } from '../src/domain/health.js'
-import type { IntegrationRecord } from '../src/qonversion/schemas.js'
+import type { IntegrationRecord } from '../src/domain/record.js'
 import { Session, connect } from '../src/pipeline/session.js'
 
 const API = 'https://api.test/v4'

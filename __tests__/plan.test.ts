@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { SNAPSHOT_CATALOG, type Catalog } from '../src/domain/catalog.js'
 import { effectOf, plan, type Decision, type Policy, type Wanted } from '../src/domain/plan.js'
-import type { IntegrationRecord } from '../src/qonversion/schemas.js'
+import type { IntegrationRecord } from '../src/domain/record.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
   title: 'Amplitude — iOS',

@@ -2,8 +2,8 @@
 // holds and the catalog. The single step is the one-entry case; the manifest lists many.
 import { catalogProblems, type Catalog } from './catalog.js'
 import { liveRecords, providerVerdict, sameTitleAndStore, slugOf } from './match.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
+import type { IntegrationRecord } from './record.js'
+import { neutralise } from './untrusted.js'
 
 export interface Wanted {
   title: string

@@ -12,7 +12,7 @@ import {
   secretKeyWarnings,
   sharedFields,
   sharedSettings
-} from '../single/inputs.js'
+} from '../runner/inputs.js'
 
 export const MANIFEST_INPUT_DEFAULTS = {
   file: '.github/qonversion-integrations.yml',

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { ExpectedFailure } from '../domain/errors.js'
 import { GitHubError, type GitHubClient } from './github-client.js'
 import { planTable, type PlanRow } from './report.js'
-import { escapeHtml } from '../single/report.js'
+import { escapeHtml } from '../runner/summary.js'
 
 /**
  * The marker of versions before `label`: one per pull request. The run whose label is the default takes over a

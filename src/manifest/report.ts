@@ -3,8 +3,9 @@ import * as core from '@actions/core'
 import type { Result } from '../pipeline/apply.js'
 import { healthOf } from '../domain/health.js'
 import { REFUSALS, WRITES, effectOf, type Action } from '../domain/plan.js'
-import { neutralise } from '../net/untrusted.js'
-import { addFailure, escapeHtml, setOutput } from '../single/report.js'
+import { neutralise } from '../domain/untrusted.js'
+import { setOutput } from '../runner/outputs.js'
+import { addFailure, escapeHtml } from '../runner/summary.js'
 
 export interface PlanRow {
   title: string

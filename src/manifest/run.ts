@@ -16,7 +16,7 @@ import { Cancelled, ExpectedFailure, InputError } from '../domain/errors.js'
 import { gate } from '../pipeline/gate.js'
 import { githubClient, type GitHubBudget } from './github-client.js'
 import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
-import { environmentOf, readInputs } from '../single/inputs.js'
+import { environmentOf, readInputs } from '../runner/inputs.js'
 import {
   changesOf,
   labelSuffix,
@@ -43,8 +43,8 @@ import {
   upsertComment,
   type PullRequest
 } from './pr-comment.js'
-import { neutralise } from '../net/untrusted.js'
-import { redactingLog, type RedactingLog } from '../single/report.js'
+import { neutralise } from '../domain/untrusted.js'
+import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { Session, connect, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'

@@ -5,8 +5,8 @@ import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
 import { ApiError, Cancelled, ConflictError, InputError, WrongRecordError } from '../domain/errors.js'
 import { providerVerdict } from '../domain/match.js'
 import type { Decision, Wanted } from '../domain/plan.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
+import type { IntegrationRecord } from '../domain/record.js'
+import { neutralise } from '../domain/untrusted.js'
 import type { Session } from './session.js'
 
 export interface Result {

@@ -2,8 +2,8 @@
 import { Cancelled, DeadlineReached, ExpectedFailure, HealthError } from '../domain/errors.js'
 import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from '../domain/health.js'
 import type { Result } from './apply.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
+import type { IntegrationRecord } from '../domain/record.js'
+import { neutralise } from '../domain/untrusted.js'
 import type { Session } from './session.js'
 
 export interface GateOptions {

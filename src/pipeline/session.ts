@@ -16,7 +16,7 @@ import {
   type ApiConnection,
   type CreateBody
 } from '../qonversion/client.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
+import type { IntegrationRecord } from '../domain/record.js'
 import { readOnly, transportFor } from '../net/transport.js'
 
 /** Injected by tests so that retries and waits take no real time. */

@@ -3,14 +3,9 @@ import { ExpectedFailure, NetworkError, UnexpectedResponseError } from '../domai
 import { send, type HttpRequest, type RetryPolicy, type Transport } from '../net/retry.js'
 import { USER_AGENT } from '../version.js'
 import { apiErrorFrom } from './api-failure.js'
-import { neutralise } from '../net/untrusted.js'
-import {
-  collectCatalogEntries,
-  integrationListSchema,
-  integrationResponseSchema,
-  type CatalogEntry,
-  type IntegrationRecord
-} from './schemas.js'
+import { neutralise } from '../domain/untrusted.js'
+import type { CatalogEntry, IntegrationRecord } from '../domain/record.js'
+import { collectCatalogEntries, integrationListSchema, integrationResponseSchema } from './schemas.js'
 
 export interface ApiConnection {
   /** Base URL without a trailing slash, e.g. `https://api.qonversion.io/v4`. */

@@ -8,9 +8,11 @@ import { type Cancelled, ConflictError, ExpectedFailure, InputError } from '../d
 import { deliveryFacts, gate } from '../pipeline/gate.js'
 import { adviceFor, healthOf } from '../domain/health.js'
 import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
-import { environmentOf, parseSettings, readInputs, type Settings } from './inputs.js'
+import { INPUT_DEFAULTS, parseSettings, type Settings } from './inputs.js'
+import { environmentOf, readInputs } from '../runner/inputs.js'
 import { plan, type Decision, type Policy, type Wanted } from '../domain/plan.js'
-import { redactingLog, writeOutputs, writeSummary, type StepReport } from './report.js'
+import { writeOutputs, writeSummary, type StepReport } from './report.js'
+import { redactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { Session, connect, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME, USER_AGENT } from '../version.js'
@@ -77,7 +79,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   const report: StepReport = { attempts: 0 }
   try {
-    const raw = readInputs((name) => core.getInput(name))
+    const raw = readInputs((name) => core.getInput(name), INPUT_DEFAULTS)
     report.asked = { title: raw.title, provider: raw.provider, store: raw.store }
     if (raw['secret-key']) log.mask(raw['secret-key'])
     const { settings, warnings } = parseSettings(raw)
