@@ -12,7 +12,7 @@ import { gate } from '../src/pipeline/gate.js'
 import { send, type RetryPolicy } from '../src/net/retry.js'
 import type { Decision } from '../src/domain/plan.js'
 import type { IntegrationRecord } from '../src/domain/record.js'
-import { Session, connect } from '../src/pipeline/session.js'
+import { ApiSession, apiConnection } from '../src/pipeline/session.js'
 import { direct } from '../src/net/node-http.js'
 
 const cancelledBy = (name: string): AbortSignal => {
@@ -171,8 +171,8 @@ describe('apply and the gate, cancelled', () => {
     source: `f.yml:${title}`
   })
   const sessionWith = (signal: AbortSignal, sent: string[], sleep?: (ms: number) => Promise<void>) =>
-    new Session(
-      connect(
+    new ApiSession(
+      apiConnection(
         { apiUrl: 'https://api.test/v4', secretKey: 'sk_x', maxAttempts: 2, timeoutMs: 1000 },
         {
           signal,

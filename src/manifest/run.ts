@@ -46,7 +46,7 @@ import {
 import { neutralise } from '../domain/untrusted.js'
 import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
-import { Session, connect, type RunOptions } from '../pipeline/session.js'
+import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'
 
 const NAME = `${ACTION_NAME}/manifest`
@@ -259,7 +259,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     // The plan is made through a transport that refuses anything but GET, in every mode: `apply` gets a writing
     // connection only once it has a plan to carry out (and, with `expect-plan`, only if that plan is the reviewed one).
     const backoff = { until: 0 }
-    const reader = new Session(connect(config, options, log, { readOnly: true, backoff }), log)
+    const reader = new ApiSession(apiConnection(config, options, log, { readOnly: true, backoff }), log)
     const { records, catalog } = await reader.project(wanted, true)
     const decisions = plan(wanted, records, catalog, {
       onMatch: 'manage',
@@ -273,7 +273,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
 
     const session =
       config.mode === 'apply' && !refused
-        ? reader.over(connect(config, options, log, { readOnly: false, backoff }))
+        ? reader.over(apiConnection(config, options, log, { readOnly: false, backoff }))
         : reader
     results =
       session !== reader

@@ -10,11 +10,11 @@ import { adviceFor, healthOf } from '../domain/health.js'
 import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
 import { INPUT_DEFAULTS, parseSettings, type Settings } from './inputs.js'
 import { environmentOf, readInputs } from '../runner/inputs.js'
-import { plan, type Decision, type Policy, type Wanted } from '../domain/plan.js'
+import { plan, type Decision, type PlanRules, type Wanted } from '../domain/plan.js'
 import { writeOutputs, writeSummary, type StepReport } from './report.js'
 import { redactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
-import { Session, connect, type RunOptions } from '../pipeline/session.js'
+import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME, USER_AGENT } from '../version.js'
 
 export type { RunOptions }
@@ -37,7 +37,7 @@ export function previewCreate(settings: Settings, idempotencyKey: string): strin
 }
 
 /** What a dry run found: the same reads and checks as the real run, and the decision it would carry out. */
-async function dryRun(session: Session, wanted: Wanted, policy: Policy): Promise<string> {
+async function dryRun(session: ApiSession, wanted: Wanted, policy: PlanRules): Promise<string> {
   // Always one authenticated read, so a refused key or an unreachable API fails here as it would for real.
   const records = await session.list()
   const catalog = await session.catalog()
@@ -91,8 +91,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     report.key = key
     log.info(`Idempotency key: ${key}`)
 
-    const session = new Session(
-      connect(settings, options, log, { readOnly: settings.dryRun }),
+    const session = new ApiSession(
+      apiConnection(settings, options, log, { readOnly: settings.dryRun }),
       log,
       settings.dryRun ? 'strict' : 'lenient'
     )
@@ -103,7 +103,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       active: settings.activate ? true : undefined,
       source: "the step's inputs"
     }
-    const policy: Policy = {
+    const policy: PlanRules = {
       onMatch: settings.ifExists,
       prune: 'false',
       rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
