@@ -44,6 +44,7 @@ import {
   type PullRequest
 } from './pr-comment.js'
 import { neutralise } from '../domain/untrusted.js'
+import { titleOf } from '../domain/record.js'
 import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
@@ -112,7 +113,7 @@ function failuresOf(results: Result[], config: ManifestConfig): string[] {
     .filter((r) => r.error)
     .map(
       (r) =>
-        `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}”: ${r.error!.message}`
+        `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(titleOf(r.decision.wanted, r.record))}”: ${r.error!.message}`
     )
   if (config.mode === 'check') {
     const drifted = results.filter((r) => !r.error && WRITES.includes(r.decision.action))
@@ -182,7 +183,7 @@ function expectedDigest(config: ManifestConfig): Promise<string | undefined> {
 
 /** The line a decision is logged with: what apply will do, to what, and where the file asks for it. */
 function logLine(d: Decision): string {
-  const title = neutralise(d.wanted?.title ?? d.record?.title ?? '')
+  const title = neutralise(titleOf(d.wanted, d.record))
   const provider = neutralise(d.wanted?.provider ?? d.record?.integration ?? '', 200)
   const what = `${effectOf(d)}${d.unchecked ? ' (provider not checked)' : ''}`
   return (
@@ -281,7 +282,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
         : preview(decisions)
     for (const r of results.filter((r) => session !== reader && WRITES.includes(r.decision.action))) {
       log.info(
-        `${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
+        `${neutralise(titleOf(r.decision.wanted, r.record))}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
       )
     }
     if (config.mode !== 'plan' && !refused) {
