@@ -167,7 +167,12 @@ function refusedByCatalog(
   return { wanted, action: 'invalid', record: held?.record, reason }
 }
 
-function decideOne(wanted: Wanted, records: IntegrationRecord[], catalog: Catalog, policy: PlanRules): Decision {
+function decideOne(
+  wanted: Wanted,
+  records: IntegrationRecord[],
+  catalog: Catalog,
+  policy: PlanRules
+): Decision {
   if (policy.onMatch === 'create') return { wanted, action: 'create' }
   const candidates = sameTitleAndStore(records, wanted.title, wanted.store)
   if (policy.onMatch === 'manage') {

@@ -96,6 +96,11 @@ async function call<T>(
   return { value, attempts: exchange.attempts }
 }
 
+/** The create request exactly as it goes out: what createIntegration sends, and what a dry run prints. */
+export function createRequest(api: ApiConnection, body: CreateBody, idempotencyKey: string): HttpRequest {
+  return request(api, 'POST', '/integrations', body, { 'Idempotency-Key': idempotencyKey })
+}
+
 /** POST /integrations. The same key on every attempt makes retries safe. */
 export function createIntegration(
   api: ApiConnection,
@@ -105,7 +110,7 @@ export function createIntegration(
   return call(
     api,
     'Creating the integration',
-    request(api, 'POST', '/integrations', body, { 'Idempotency-Key': idempotencyKey }),
+    createRequest(api, body, idempotencyKey),
     (json) => integrationResponseSchema.safeParse(json).data
   )
 }

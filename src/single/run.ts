@@ -15,25 +15,23 @@ import { writeOutputs, writeSummary, type StepReport } from './report.js'
 import { redactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
-import { ACTION_NAME, USER_AGENT } from '../version.js'
+import { ACTION_NAME } from '../version.js'
+import { createRequest, type ApiConnection } from '../qonversion/client.js'
 
 export type { RunOptions }
 
-/** The create request as it would go out, with the key redacted: what a dry run prints. */
-export function previewCreate(settings: Settings, idempotencyKey: string): string {
-  return [
-    `POST ${settings.apiUrl}/integrations`,
-    'Authorization: Bearer ***',
-    'Content-Type: application/json',
-    `Idempotency-Key: ${idempotencyKey}`,
-    `User-Agent: ${USER_AGENT}`,
-    '',
-    JSON.stringify(
-      { title: settings.title, integration: settings.provider, target_platform: settings.store },
-      null,
-      2
-    )
-  ].join('\n')
+/** The create request as the client builds it, with the key redacted: what a dry run prints. */
+function previewCreate(api: ApiConnection, settings: Settings, idempotencyKey: string): string {
+  const request = createRequest(
+    api,
+    { title: settings.title, integration: settings.provider, target_platform: settings.store },
+    idempotencyKey
+  )
+  const headers = Object.entries(request.headers).map(([name, value]) =>
+    name === 'Authorization' ? `${name}: Bearer ***` : `${name}: ${value}`
+  )
+  const body = JSON.stringify(JSON.parse(request.body ?? '{}'), null, 2)
+  return [`${request.method} ${request.url}`, ...headers, '', body].join('\n')
 }
 
 /** What a dry run found: the same reads and checks as the real run, and the decision it would carry out. */
@@ -113,7 +111,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         const verdict = await dryRun(session, wanted, policy)
         report.dryRun = verdict
         log.info(
-          `Dry run: nothing was changed. The request that would be sent:\n${previewCreate(settings, key)}`
+          `Dry run: nothing was changed. The request that would be sent:\n${previewCreate(session.api, settings, key)}`
         )
         log.info(`Dry run: ${verdict}.`)
         writeOutputsOrFail(() => writeOutputs(undefined, key))
