@@ -1,4 +1,6 @@
-// The rules for what a title, a provider and a store may be: one set for both actions' inputs and the manifest file.
+// The rules for what a title and a provider may be: one set for both actions' inputs and the manifest file.
+import { caseVariantOf, orList } from './suggest.js'
+import { MAX_TITLE, codePoints } from './vocabulary.js'
 
 const LINE_BREAKS: Record<string, string> = {
   '\n': '`\\n`',
@@ -15,4 +17,39 @@ const LINE_BREAKS: Record<string, string> = {
 export function lineBreakIn(value: string): string | undefined {
   const found = /[\n\r\u2028\u2029]/.exec(value)
   return found ? LINE_BREAKS[found[0]] : undefined
+}
+
+/** Where the value was written, for the hint on how to fix it there. */
+export type WrittenIn = 'workflow' | 'file'
+
+/** What to give, in a message about a missing or empty title or provider. */
+export const GIVE_TITLE = `the integration a title of 1–${MAX_TITLE} characters`
+export const GIVE_PROVIDER = `a provider slug such as ${orList(['amplitude', 'appsflyer', 'webhooks'])}`
+
+/**
+ * What is wrong with a title, as the words after its name (`Input \`title\``, `integrations[0].title`), or
+ * undefined when it is fine. Counted in code points: an emoji is one character to the user.
+ */
+export function titleProblem(value: string, writtenIn: WrittenIn): string | undefined {
+  const length = codePoints(value)
+  const lineBreak = lineBreakIn(value)
+  if (length === 0) return `is empty; give ${GIVE_TITLE}.`
+  if (lineBreak)
+    return (
+      `has a line break (${lineBreak}) inside; a title is one line: join it ` +
+      `(${writtenIn === 'workflow' ? 'in the workflow, ' : ''}\`title: >\` folds lines into one).`
+    )
+  if (length > MAX_TITLE) return `is ${length} characters long; Qonversion accepts at most ${MAX_TITLE}.`
+  return undefined
+}
+
+/**
+ * What is wrong with a provider slug, as the words after its name, or undefined. Slugs the documented list lacks
+ * are sent anyway (Qonversion adds providers); only an empty one or a case slip is refused.
+ */
+export function providerProblem(value: string): string | undefined {
+  if (value === '') return `is empty; give ${GIVE_PROVIDER}.`
+  const slug = caseVariantOf(value)
+  if (slug) return `is \`${value}\`; provider slugs are lower-case: use \`${slug}\`.`
+  return undefined
 }

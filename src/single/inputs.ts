@@ -1,8 +1,8 @@
 // Reads every input once and turns it into one validated Settings object; the zod schema is the Settings type.
 import { z } from 'zod'
 import { InputError } from '../domain/errors.js'
-import { STORES, MAX_TITLE, codePoints } from '../domain/vocabulary.js'
-import { lineBreakIn } from '../domain/rules.js'
+import { STORES } from '../domain/vocabulary.js'
+import { providerProblem, titleProblem } from '../domain/rules.js'
 import {
   SHARED_DEFAULTS,
   booleanInput,
@@ -11,7 +11,7 @@ import {
   sharedFields,
   sharedSettings
 } from '../runner/inputs.js'
-import { DOCUMENTED_PROVIDERS, caseVariantOf, closestNames, orList } from '../domain/suggest.js'
+import { DOCUMENTED_PROVIDERS, closestNames, orList } from '../domain/suggest.js'
 
 /** Every input of action.yml, with the default the runner applies when a step leaves it out. */
 export const INPUT_DEFAULTS = {
@@ -33,39 +33,13 @@ const MAX_KEY = 255
 const printableAscii = /^[\x21-\x7e]+$/
 
 const title = z.string().superRefine((value, ctx) => {
-  const length = codePoints(value)
-  const lineBreak = lineBreakIn(value)
-  if (length === 0)
-    ctx.addIssue({
-      code: 'custom',
-      message: 'Input `title` is empty; give the integration a title of 1–255 characters.'
-    })
-  else if (lineBreak)
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        `Input \`title\` has a line break (${lineBreak}) inside; a title is one line: join it ` +
-        '(in the workflow, `title: >` folds lines into one).'
-    })
-  else if (length > MAX_TITLE)
-    ctx.addIssue({
-      code: 'custom',
-      message: `Input \`title\` is ${length} characters long; Qonversion accepts at most ${MAX_TITLE}.`
-    })
+  const problem = titleProblem(value, 'workflow')
+  if (problem) ctx.addIssue({ code: 'custom', message: `Input \`title\` ${problem}` })
 })
 
 const provider = z.string().superRefine((value, ctx) => {
-  const slug = caseVariantOf(value)
-  if (value === '')
-    ctx.addIssue({
-      code: 'custom',
-      message: `Input \`provider\` is empty; give a provider slug such as ${orList(['amplitude', 'appsflyer', 'webhooks'])}.`
-    })
-  else if (slug)
-    ctx.addIssue({
-      code: 'custom',
-      message: `Input \`provider\` is \`${value}\`; provider slugs are lower-case: use \`${slug}\`.`
-    })
+  const problem = providerProblem(value)
+  if (problem) ctx.addIssue({ code: 'custom', message: `Input \`provider\` ${problem}` })
 })
 
 const store = z.string().transform((value, ctx) => {
