@@ -15,7 +15,7 @@ import {
 import { Cancelled, ExpectedFailure, InputError } from '../domain/errors.js'
 import { gate } from '../pipeline/gate.js'
 import { githubClient, type GitHubBudget } from './github-client.js'
-import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
+import { isRerun, keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
 import { environmentOf, readInputs } from '../runner/inputs.js'
 import {
   changesOf,
@@ -265,7 +265,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     const decisions = plan(wanted, records, catalog, {
       onMatch: 'manage',
       prune: config.prune,
-      rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
+      rerun: isRerun(process.env)
     })
     const digest = planDigest(decisions)
     decisions.forEach((d) => log.info(logLine(d)))

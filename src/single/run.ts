@@ -7,7 +7,7 @@ import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
 import { type Cancelled, ConflictError, ExpectedFailure, InputError } from '../domain/errors.js'
 import { deliveryFacts, gate } from '../pipeline/gate.js'
 import { adviceFor, healthOf } from '../domain/health.js'
-import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
+import { isRerun, keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
 import { INPUT_DEFAULTS, parseSettings, type Settings } from './inputs.js'
 import { environmentOf, readInputs } from '../runner/inputs.js'
 import { plan, type Decision, type PlanRules, type Wanted } from '../domain/plan.js'
@@ -104,7 +104,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const policy: PlanRules = {
       onMatch: settings.ifExists,
       prune: 'false',
-      rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
+      rerun: isRerun(process.env)
     }
     try {
       if (settings.dryRun) {
