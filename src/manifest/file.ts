@@ -1,10 +1,11 @@
 // The manifest file (`integrations:` list in YAML or JSON): its zod schema, and every problem reported with file and line.
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
 import { STORES } from '../domain/vocabulary.js'
 import { GIVE_PROVIDER, GIVE_TITLE, providerProblem, titleProblem } from '../domain/rules.js'
 import { closestNames, orList } from '../domain/suggest.js'
+import { refinedString, stringTo } from '../runner/inputs.js'
 import { readWorkspaceFile } from '../runner/workspace-file.js'
 import { explainSyntaxError } from './yaml-syntax.js'
 
@@ -34,17 +35,17 @@ const text = (what: string) =>
 
 // Trimmed as GitHub trims an input (core.getInput: String.prototype.trim), so that `title: >`, which ends in a line
 // break, is the one line its author sees, and a title means the same in the file as in the single action.
-const title = text(GIVE_TITLE).transform((value, ctx) => {
+const title = stringTo((value, ctx) => {
   const trimmed = value.trim()
   const problem = titleProblem(trimmed, 'file')
   if (problem) ctx.addIssue({ code: 'custom', message: problem })
   return trimmed
-})
+}, text(GIVE_TITLE))
 
-const provider = text(GIVE_PROVIDER).superRefine((value, ctx) => {
+const provider = refinedString((value, ctx) => {
   const problem = providerProblem(value)
   if (problem) ctx.addIssue({ code: 'custom', message: problem })
-})
+}, text(GIVE_PROVIDER))
 
 const store = z.enum(STORES, {
   error: (issue) => {
@@ -66,7 +67,7 @@ const active = z.boolean({
 })
 
 const entrySchema = z.strictObject(
-  { title, provider, store, active: active.default(true) },
+  { title, provider, store, active: z._default(active, true) },
   {
     error: (issue) =>
       issue.code === 'invalid_type'
@@ -87,7 +88,7 @@ const manifestSchema = z.strictObject(
               ? `is empty; ${ADD_ONE}`
               : `is ${describe(issue.input)}, not a list; write one \`- title: …\` entry per integration.`
       })
-      .min(1, { error: `lists no integrations; ${ADD_ONE}` })
+      .check(z.minLength(1, { error: `lists no integrations; ${ADD_ONE}` }))
   },
   {
     error: (issue) =>

@@ -1,6 +1,6 @@
 // The inputs both actions take, read once from the runner and checked by the same rules: how to reach the API,
 // the gate, and the zod pieces (one of a list, a boolean, a whole number) each action's schema is built from.
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { REQUIREMENTS } from '../domain/health.js'
 import { closestNames, orList } from '../domain/suggest.js'
 import { isLoopback } from '../net/node-http.js'
@@ -29,9 +29,27 @@ export function readInputs<N extends string>(
   return raw
 }
 
+/** A problem as the schemas below report it: always a message of their own. */
+type Issue = { code: 'custom'; message: string }
+type Context = { addIssue: (issue: Issue) => void }
+
+/**
+ * zod/mini's forms of `text.transform(fn)` and `text.superRefine(fn)` (`text` a string schema, plain by default):
+ * mini's transform context has no `addIssue`, so `stringTo` hands `fn` one that records the issue on the value.
+ */
+export const stringTo = <T>(fn: (value: string, ctx: Context) => T, text = z.string()) =>
+  z.pipe(
+    text,
+    z.transform((value: string, payload) =>
+      fn(value, { addIssue: (issue) => payload.issues.push({ ...issue, input: value }) })
+    )
+  )
+export const refinedString = (fn: (value: string, ctx: Context) => void, text = z.string()) =>
+  text.check(z.superRefine(fn))
+
 /** One of a fixed list of words, any case: `Input \`name\` is \`x\`; it must be … Did you mean …?` otherwise. */
 export const oneOf = <T extends readonly string[]>(name: string, allowed: T) =>
-  z.string().transform((value, ctx) => {
+  stringTo((value, ctx) => {
     const match = allowed.find((a): a is T[number] => a === value.toLowerCase())
     if (match) return match
     const [near] = closestNames(value, allowed, 1)
@@ -47,7 +65,7 @@ export const oneOf = <T extends readonly string[]>(name: string, allowed: T) =>
 const printableAscii = /^[\x21-\x7e]+$/
 
 export const booleanInput = (name: string) =>
-  z.string().transform((value, ctx) => {
+  stringTo((value, ctx) => {
     const lower = value.toLowerCase()
     if (lower === 'true' || lower === 'false') return lower === 'true'
     ctx.addIssue({
@@ -58,7 +76,7 @@ export const booleanInput = (name: string) =>
   })
 
 export const integerIn = (name: string, min: number, max: number, unit = '') =>
-  z.string().transform((value, ctx) => {
+  stringTo((value, ctx) => {
     const n = Number(value)
     if (/^\d+$/.test(value) && n >= min && n <= max) return n
     ctx.addIssue({
@@ -68,7 +86,7 @@ export const integerIn = (name: string, min: number, max: number, unit = '') =>
     return z.NEVER
   })
 
-const secretKey = z.string().superRefine((value, ctx) => {
+const secretKey = refinedString((value, ctx) => {
   if (value === '')
     ctx.addIssue({
       code: 'custom',
@@ -86,7 +104,7 @@ const secretKey = z.string().superRefine((value, ctx) => {
     })
 })
 
-const apiUrl = z.string().transform((value, ctx) => {
+const apiUrl = stringTo((value, ctx) => {
   let url: URL | undefined
   try {
     url = new URL(value)

@@ -1,5 +1,5 @@
 // Reads every input once and turns it into one validated Settings object; the zod schema is the Settings type.
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
 import { STORES } from '../domain/vocabulary.js'
 import { providerProblem, titleProblem } from '../domain/rules.js'
@@ -7,9 +7,11 @@ import {
   SHARED_DEFAULTS,
   booleanInput,
   oneOf,
+  refinedString,
   secretKeyWarnings,
   sharedFields,
-  sharedSettings
+  sharedSettings,
+  stringTo
 } from '../runner/inputs.js'
 import { DOCUMENTED_PROVIDERS, closestNames, orList } from '../domain/suggest.js'
 
@@ -32,17 +34,17 @@ export const IF_EXISTS = ['create', 'reuse', 'fail'] as const
 const MAX_KEY = 255
 const printableAscii = /^[\x21-\x7e]+$/
 
-const title = z.string().superRefine((value, ctx) => {
+const title = refinedString((value, ctx) => {
   const problem = titleProblem(value, 'workflow')
   if (problem) ctx.addIssue({ code: 'custom', message: `Input \`title\` ${problem}` })
 })
 
-const provider = z.string().superRefine((value, ctx) => {
+const provider = refinedString((value, ctx) => {
   const problem = providerProblem(value)
   if (problem) ctx.addIssue({ code: 'custom', message: `Input \`provider\` ${problem}` })
 })
 
-const store = z.string().transform((value, ctx) => {
+const store = stringTo((value, ctx) => {
   const exact = STORES.find((s) => s === value)
   if (exact) return exact
   const sameLetters = STORES.find((s) => s.toLowerCase() === value.toLowerCase())
@@ -58,7 +60,7 @@ const store = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 
-const idempotencyKey = z.string().transform((value, ctx) => {
+const idempotencyKey = stringTo((value, ctx) => {
   if (value === '') return undefined
   if (printableAscii.test(value) && value.length <= MAX_KEY) return value
   ctx.addIssue({
@@ -69,8 +71,8 @@ const idempotencyKey = z.string().transform((value, ctx) => {
 })
 
 /** The schema of the raw inputs; its output is the Settings the rest of the action works from. */
-export const settingsSchema = z
-  .object({
+export const settingsSchema = z.pipe(
+  z.object({
     title,
     provider,
     store,
@@ -79,8 +81,8 @@ export const settingsSchema = z
     'idempotency-key': idempotencyKey,
     'dry-run': booleanInput('dry-run'),
     ...sharedFields
-  })
-  .transform((i) => ({
+  }),
+  z.transform((i) => ({
     title: i.title,
     provider: i.provider,
     store: i.store,
@@ -90,6 +92,7 @@ export const settingsSchema = z
     dryRun: i['dry-run'],
     ...sharedSettings(i)
   }))
+)
 
 export type Settings = z.output<typeof settingsSchema>
 export type IfExists = (typeof IF_EXISTS)[number]
