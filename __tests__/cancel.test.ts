@@ -5,14 +5,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { apply, type Result } from '../src/pipeline/apply.js'
-import { cancelOnSignals, cancellableSleep, cancellation, untilCancelled } from '../src/net/cancel.js'
+import { cancellableSleep, cancellation, untilCancelled } from '../src/net/cancel.js'
+import { cancelOnSignals } from '../src/runner/signals.js'
 import { Cancelled } from '../src/domain/errors.js'
 import { gate } from '../src/pipeline/gate.js'
 import { send, type RetryPolicy } from '../src/net/retry.js'
 import type { Decision } from '../src/domain/plan.js'
-import type { IntegrationRecord } from '../src/qonversion/schemas.js'
-import { Session, connect } from '../src/pipeline/session.js'
-import { direct } from '../src/net/transport.js'
+import type { IntegrationRecord } from '../src/domain/record.js'
+import { ApiSession, apiConnection } from '../src/pipeline/session.js'
+import { direct } from '../src/net/node-http.js'
 
 const cancelledBy = (name: string): AbortSignal => {
   const controller = new AbortController()
@@ -170,8 +171,8 @@ describe('apply and the gate, cancelled', () => {
     source: `f.yml:${title}`
   })
   const sessionWith = (signal: AbortSignal, sent: string[], sleep?: (ms: number) => Promise<void>) =>
-    new Session(
-      connect(
+    new ApiSession(
+      apiConnection(
         { apiUrl: 'https://api.test/v4', secretKey: 'sk_x', maxAttempts: 2, timeoutMs: 1000 },
         {
           signal,

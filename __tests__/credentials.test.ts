@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { MANIFEST_INPUT_DEFAULTS, parseManifestInputs } from '../src/manifest/inputs.js'
 import { INPUT_DEFAULTS, parseSettings, type RawInputs } from '../src/single/inputs.js'
 import { run } from '../src/single/run.js'
-import { redactingLog } from '../src/single/report.js'
+import { redactingLog } from '../src/runner/log.js'
 import { scrubUrlCredentials, withoutCredentials } from '../src/net/url-credentials.js'
 import { runInProcess } from '../__fixtures__/in-process.js'
 

@@ -6,7 +6,7 @@ import { useNock } from '../__fixtures__/use-nock.js'
 import { API, baseInputs, record, runAction } from '../__fixtures__/run-action.js'
 import { MAX_OUTPUT_BYTES, fitOutput } from '../src/runner/output-limit.js'
 import { integrationListSchema, integrationResponseSchema } from '../src/qonversion/schemas.js'
-import { neutralise } from '../src/net/untrusted.js'
+import { neutralise } from '../src/domain/untrusted.js'
 
 useNock()
 
