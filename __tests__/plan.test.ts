@@ -447,7 +447,8 @@ describe('effectOf: everything apply will do, in the row’s words', () => {
     ['prune', { action: 'pause', record }, 'pause (prune)'],
     ['reuse', { wanted: wanted(), action: 'reuse', record }, 'none'],
     ['unmanaged', { action: 'nothing', record }, 'none'],
-    ['conflict', { wanted: wanted(), action: 'conflict', record }, 'conflict']
+    ['conflict', { wanted: wanted(), action: 'conflict', record, reason: 'two matches' }, 'conflict'],
+    ['invalid', { wanted: wanted(), action: 'invalid', reason: 'unknown provider' }, 'invalid']
   ])('%s', (_, decision, text) => {
     expect(effectOf(decision)).toBe(text)
   })
