@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
 import type { Result } from '../src/pipeline/apply.js'
-import { HealthError } from '../src/domain/errors.js'
+import { ApiError, ExpectedFailure, HealthError } from '../src/domain/errors.js'
 import { gate } from '../src/pipeline/gate.js'
 import type { Requirement } from '../src/domain/health.js'
 import type { IntegrationRecord } from '../src/qonversion/schemas.js'
@@ -327,5 +327,47 @@ describe('wait-seconds above 0', () => {
     expect(healthChecks()[0]).toBe(
       'Health check 1 after 4 s: gNl6hyM6 idle, 0 delivery error(s); OTHER idle, 0 delivery error(s).'
     )
+  })
+})
+
+describe('what the gate returns', () => {
+  it('returns new results and leaves the ones it was given as they were', async () => {
+    reads([healthy])
+    const given = [resultFor(idle)]
+    const [passed] = await run(given, 'delivering', 10)
+    expect(passed).toMatchObject({ outcome: 'done', record: healthy })
+    expect(given[0]).toEqual(resultFor(idle))
+    const [below] = await run([resultFor(rec({ active: 0 }))], 'active', 0)
+    expect(below).toMatchObject({ outcome: 'failed', record: rec({ active: 0 }), done: 'reused (0)' })
+    expect(below.error).toBeInstanceOf(HealthError)
+  })
+
+  it('holds only an entry’s record to `require`, not an unmanaged one', async () => {
+    const scope = nock(API).get('/integrations').reply(200, list(healthy))
+    const unmanaged: Result = {
+      outcome: 'done',
+      decision: { action: 'nothing', record: idle },
+      record: idle,
+      created: false,
+      wrote: false,
+      done: 'unchanged (active)'
+    }
+    const [after] = await run([unmanaged], 'delivering', 100)
+    expect(after).toBe(unmanaged)
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('a failed re-read fails the entry and keeps the API’s error as the cause', async () => {
+    nock(API)
+      .get('/integrations')
+      .reply(401, { error: { code: 'unauthorized', message: 'Bad key' } })
+    const [result] = await run([resultFor(idle)], 'delivering', 100)
+    expect(result).toMatchObject({ outcome: 'failed', record: idle })
+    expect(result.error).toBeInstanceOf(ExpectedFailure)
+    expect(result.error?.message).toMatch(
+      /^Integration gNl6hyM6 \(reused \(1\)\): Listing integrations failed: HTTP 401 unauthorized — Bad key/
+    )
+    expect(result.error?.cause).toBeInstanceOf(ApiError)
+    expect((result.error?.cause as ApiError).status).toBe(401)
   })
 })

@@ -1,7 +1,15 @@
 // plan() as plain data: every decision it can make, from wanted entries, the project's records and a catalog.
 import { describe, expect, it } from '@jest/globals'
 import { SNAPSHOT_CATALOG, type Catalog } from '../src/domain/catalog.js'
-import { effectOf, plan, type Decision, type Policy, type Wanted } from '../src/domain/plan.js'
+import {
+  effectOf,
+  plan,
+  subjectOf,
+  titleOf,
+  type Decision,
+  type Policy,
+  type Wanted
+} from '../src/domain/plan.js'
 import type { IntegrationRecord } from '../src/qonversion/schemas.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
@@ -451,5 +459,26 @@ describe('effectOf: everything apply will do, in the row’s words', () => {
     ['invalid', { wanted: wanted(), action: 'invalid', reason: 'unknown provider' }, 'invalid']
   ])('%s', (_, decision, text) => {
     expect(effectOf(decision)).toBe(text)
+  })
+})
+
+describe('subjectOf and titleOf: what a decision is about', () => {
+  it('an entry in its own words, even where its record says otherwise', () => {
+    const decision: Decision = {
+      wanted: wanted(),
+      action: 'reuse',
+      record: rec({ title: 'Other', integration: 'X' })
+    }
+    expect(subjectOf(decision)).toEqual({ title: 'Amplitude — iOS', provider: 'amplitude', store: 'iOS' })
+    expect(titleOf(decision)).toBe('Amplitude — iOS')
+  })
+
+  it('an unmanaged record in the record’s words', () => {
+    const decision: Decision = {
+      action: 'nothing',
+      record: rec({ title: 'Old', integration: 'Slack', target_platform: 'Android' })
+    }
+    expect(subjectOf(decision)).toEqual({ title: 'Old', provider: 'Slack', store: 'Android' })
+    expect(titleOf(decision)).toBe('Old')
   })
 })
