@@ -145,7 +145,11 @@ describe('a cancelled exchange', () => {
         policy(cancelledBy('SIGTERM')),
         direct
       )
-    ).rejects.toThrow(new Cancelled('GET /v4/integrations: cancelled by SIGTERM; not sent'))
+    ).rejects.toMatchObject({
+      name: 'Cancelled',
+      message: 'GET /v4/integrations: cancelled by SIGTERM; not sent',
+      attempts: 0
+    })
     expect(arrived).toHaveLength(before)
   })
 })
@@ -217,24 +221,27 @@ describe('apply and the gate, cancelled', () => {
     const created = record('r9', 'Waiting')
     const results: Result[] = [
       {
+        outcome: 'done',
         decision: { action: 'create', wanted: wanted('Waiting') },
         record: created,
         created: true,
+        wrote: true,
         done: 'created (paused)'
       }
     ]
-    const gated = gate(results, session, {
+    const gating = gate(results, session, {
       requirement: 'delivering',
       waitSeconds: 600,
       sleep: session.api.policy.sleep,
       now: Date.now
     })
     controller.abort(new Cancelled('cancelled by SIGINT'))
-    await gated
+    const gated = await gating
     expect(sent).toEqual([])
-    expect(results[0].record).toBe(created)
-    expect(results[0].error).toBeInstanceOf(Cancelled)
-    expect(results[0].error?.message).toBe(
+    expect(gated[0].record).toBe(created)
+    expect(gated[0].error).toBeInstanceOf(Cancelled)
+    expect(gated[0].error?.cause).toBeInstanceOf(Cancelled)
+    expect(gated[0].error?.message).toBe(
       'Integration r9 (created (paused)): the wait for `require: delivering` was cancelled; it was paused.'
     )
   })

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../__fixtures__/use-nock.js'
 import type { Result } from '../src/pipeline/apply.js'
-import { HealthError } from '../src/domain/errors.js'
+import { ApiError, ExpectedFailure, HealthError } from '../src/domain/errors.js'
 import { gate } from '../src/pipeline/gate.js'
 import type { Requirement } from '../src/domain/health.js'
 import type { IntegrationRecord } from '../src/domain/record.js'
@@ -63,10 +63,20 @@ function session(): ApiSession {
   return new ApiSession(api, log)
 }
 
+const wanted = {
+  title: 'Amplitude — iOS',
+  provider: 'amplitude',
+  store: 'iOS',
+  active: undefined,
+  source: "the step's inputs"
+}
+
 const resultFor = (record: IntegrationRecord): Result => ({
-  decision: { action: 'reuse', record },
+  outcome: 'done',
+  decision: { action: 'reuse', wanted, record },
   record,
   created: false,
+  wrote: false,
   done: `reused (${record.active})`
 })
 
@@ -96,8 +106,7 @@ describe('require: exists', () => {
     const scope = nock(API)
       .get('/integrations')
       .reply(200, list(rec({ active: 0 })))
-    const results = [resultFor(rec({ active: 0 }))]
-    await run(results, 'exists', 100)
+    const results = await run([resultFor(rec({ active: 0 }))], 'exists', 100)
     expect(scope.isDone()).toBe(false)
     expect(sleeps).toEqual([])
     expect(results[0].error).toBeUndefined()
@@ -107,8 +116,7 @@ describe('require: exists', () => {
 describe('wait-seconds: 0', () => {
   it('checks the record it has once, without a request', async () => {
     const scope = nock(API).get('/integrations').reply(200, list(healthy))
-    const results = [resultFor(idle)]
-    await run(results, 'delivering', 0)
+    const results = await run([resultFor(idle)], 'delivering', 0)
     expect(scope.isDone()).toBe(false)
     expect(sleeps).toEqual([])
     expect(results[0].error).toBeInstanceOf(HealthError)
@@ -116,8 +124,7 @@ describe('wait-seconds: 0', () => {
   })
 
   it('passes a record that meets the requirement', async () => {
-    const results = [resultFor(healthy)]
-    await run(results, 'delivering', 0)
+    const results = await run([resultFor(healthy)], 'delivering', 0)
     expect(results[0].error).toBeUndefined()
   })
 
@@ -129,8 +136,7 @@ describe('wait-seconds: 0', () => {
       last_delivery_at: '2026-11-25T08:00:00Z',
       delivery_error_count: 5
     })
-    const results = [resultFor(suspended)]
-    await run(results, 'active', 0)
+    const results = await run([resultFor(suspended)], 'active', 0)
     expect(results[0].error?.message).toBe(
       [
         'Integration gNl6hyM6 (“Amplitude — iOS”, Amplitude, iOS) is error; `require: active` needs failing or idle or healthy.',
@@ -158,24 +164,27 @@ describe('wait-seconds: 0', () => {
       /is idle;.*\nLast error: none; delivery errors since the last success: 0; last delivery: never\.\nNo event has been delivered yet/
     ]
   ])('says what to do for a %s record', async (_health, record, message) => {
-    const results = [resultFor(record)]
-    await run(results, 'delivering', 0)
+    const results = await run([resultFor(record)], 'delivering', 0)
     expect(results[0].error?.message).toMatch(message)
     expect(results[0].error?.message).toMatch(/`require: delivering` needs healthy\./)
   })
 
   it('leaves a result that already failed alone', async () => {
-    const failed = { ...resultFor(rec({ active: 0 })), error: new Error('activation refused') }
-    await run([failed], 'healthy', 0)
-    expect(failed.error.message).toBe('activation refused')
+    const failed: Result = {
+      ...resultFor(rec({ active: 0 })),
+      outcome: 'failed',
+      error: new Error('activation refused')
+    }
+    const [after] = await run([failed], 'healthy', 0)
+    expect(after).toBe(failed)
+    expect(after.error?.message).toBe('activation refused')
   })
 })
 
 describe('wait-seconds above 0', () => {
   it('re-reads at 4, 12, 28, 58, 88 and 100 s for a 100 s wait, never after the deadline, then fails', async () => {
     const seen = reads([idle])
-    const results = [resultFor(idle)]
-    await run(results, 'delivering', 100)
+    const results = await run([resultFor(idle)], 'delivering', 100)
     expect(seen.at).toEqual([4, 12, 28, 58, 88, 100])
     expect(seen.auth.every((a) => a === `Bearer ${KEY}`)).toBe(true)
     expect(clock - T0).toBe(100_000)
@@ -216,8 +225,7 @@ describe('wait-seconds above 0', () => {
 
   it('passes as soon as the record turns healthy, and reads no more', async () => {
     const seen = reads([idle], [idle], [healthy])
-    const results = [resultFor(idle)]
-    await run(results, 'delivering', 100)
+    const results = await run([resultFor(idle)], 'delivering', 100)
     expect(seen.at).toEqual([4, 12, 28])
     expect(results[0].error).toBeUndefined()
     expect(results[0].record).toEqual(healthy)
@@ -243,8 +251,7 @@ describe('wait-seconds above 0', () => {
         at.push((clock - T0) / 1000)
         return [200, list(healthy)]
       })
-    const results = [resultFor(idle)]
-    await run(results, 'delivering', 60)
+    const results = await run([resultFor(idle)], 'delivering', 60)
     expect(sleeps).toEqual([4000, 7000])
     expect(at).toEqual([4, 11])
     expect(results[0].error).toBeUndefined()
@@ -283,8 +290,7 @@ describe('wait-seconds above 0', () => {
         at.push((clock - T0) / 1000)
         return [429, { error: { code: 'rate_limit_exceeded', message: 'Slow down' } }, { 'Retry-After': '8' }]
       })
-    const results = [resultFor(idle)]
-    await run(results, 'delivering', 12)
+    const results = await run([resultFor(idle)], 'delivering', 12)
     expect(at).toEqual([4, 12])
     expect(clock - T0).toBe(12_000)
     expect(nock.pendingMocks()).toEqual([])
@@ -300,8 +306,7 @@ describe('wait-seconds above 0', () => {
 
   it('fails at once, with no more reads, when the record vanishes from the list', async () => {
     const seen = reads([rec({ id: 'SOMEONE-ELSE' })])
-    const results = [resultFor(idle)]
-    await run(results, 'delivering', 100)
+    const results = await run([resultFor(idle)], 'delivering', 100)
     expect(seen.at).toEqual([4])
     expect(results[0].error).toBeInstanceOf(HealthError)
     expect(results[0].error?.message).toBe(
@@ -313,8 +318,7 @@ describe('wait-seconds above 0', () => {
   it('waits for every pending record in one read per round, and reports the one still below', async () => {
     const other = rec({ id: 'OTHER', title: 'Mixpanel — iOS', integration: 'Mixpanel' })
     const seen = reads([idle, other], [healthy, other])
-    const results = [resultFor(idle), resultFor(other)]
-    await run(results, 'delivering', 20)
+    const results = await run([resultFor(idle), resultFor(other)], 'delivering', 20)
     expect(seen.at).toEqual([4, 12, 20])
     expect(results[0].error).toBeUndefined()
     expect(results[1].error?.message).toMatch(
@@ -323,5 +327,47 @@ describe('wait-seconds above 0', () => {
     expect(healthChecks()[0]).toBe(
       'Health check 1 after 4 s: gNl6hyM6 idle, 0 delivery error(s); OTHER idle, 0 delivery error(s).'
     )
+  })
+})
+
+describe('what the gate returns', () => {
+  it('returns new results and leaves the ones it was given as they were', async () => {
+    reads([healthy])
+    const given = [resultFor(idle)]
+    const [passed] = await run(given, 'delivering', 10)
+    expect(passed).toMatchObject({ outcome: 'done', record: healthy })
+    expect(given[0]).toEqual(resultFor(idle))
+    const [below] = await run([resultFor(rec({ active: 0 }))], 'active', 0)
+    expect(below).toMatchObject({ outcome: 'failed', record: rec({ active: 0 }), done: 'reused (0)' })
+    expect(below.error).toBeInstanceOf(HealthError)
+  })
+
+  it('holds only an entry’s record to `require`, not an unmanaged one', async () => {
+    const scope = nock(API).get('/integrations').reply(200, list(healthy))
+    const unmanaged: Result = {
+      outcome: 'done',
+      decision: { action: 'nothing', record: idle },
+      record: idle,
+      created: false,
+      wrote: false,
+      done: 'unchanged (active)'
+    }
+    const [after] = await run([unmanaged], 'delivering', 100)
+    expect(after).toBe(unmanaged)
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('a failed re-read fails the entry and keeps the API’s error as the cause', async () => {
+    nock(API)
+      .get('/integrations')
+      .reply(401, { error: { code: 'unauthorized', message: 'Bad key' } })
+    const [result] = await run([resultFor(idle)], 'delivering', 100)
+    expect(result).toMatchObject({ outcome: 'failed', record: idle })
+    expect(result.error).toBeInstanceOf(ExpectedFailure)
+    expect(result.error?.message).toMatch(
+      /^Integration gNl6hyM6 \(reused \(1\)\): Listing integrations failed: HTTP 401 unauthorized — Bad key/
+    )
+    expect(result.error?.cause).toBeInstanceOf(ApiError)
+    expect((result.error?.cause as ApiError).status).toBe(401)
   })
 })

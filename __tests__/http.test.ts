@@ -11,6 +11,7 @@ import {
   backoffMs,
   parseRetryAfter,
   send,
+  TransportFailure,
   type HttpRequest,
   type RetryPolicy
 } from '../src/net/retry.js'
@@ -150,9 +151,11 @@ describe('send', () => {
   it('times out a slow attempt, retries, and names the timeout when it gives up', async () => {
     nock('https://api.test').post('/v4/integrations').times(2).delay(300).reply(201, '{}')
     const p = policy({ maxAttempts: 2, timeoutMs: 50 })
-    await expect(send(req, p, transport)).rejects.toThrow(
-      new NetworkError('no answer after 2 attempts (POST /v4/integrations): no answer within 0.05 s.')
-    )
+    await expect(send(req, p, transport)).rejects.toMatchObject({
+      constructor: NetworkError,
+      message: 'no answer after 2 attempts (POST /v4/integrations): no answer within 0.05 s.',
+      attempts: 2
+    })
     expect(p.lines[0]).toBe(
       'POST /v4/integrations: attempt 1 of 2 failed: no answer within 0.05 s; retrying in 1.0 s.'
     )
@@ -282,11 +285,13 @@ describe('the direct transport (node:http)', () => {
     const p = policy()
     await expect(
       send({ method: 'GET', url: `${base}/endless`, headers: {} }, p, transportFor({}))
-    ).rejects.toThrow(
-      new NetworkError(
-        'GET /endless: the answer was larger than 4 MiB, the most this action reads; the connection was dropped.'
-      )
-    )
+    ).rejects.toMatchObject({
+      constructor: NetworkError,
+      message:
+        'GET /endless: the answer was larger than 4 MiB, the most this action reads; the connection was dropped.',
+      // The transport's own words stay reachable as the cause.
+      cause: expect.any(TransportFailure)
+    })
     expect(p.sleeps).toEqual([])
     // The server sees the hang-up (it would otherwise keep sending for ever).
     for (let i = 0; i < 100 && !endlessStopped; i++) await new Promise((resolve) => setTimeout(resolve, 10))

@@ -1,7 +1,7 @@
 // The plan digest as plain data: stable where nothing apply would do changes, different where anything does.
 import { describe, expect, it } from '@jest/globals'
 import { planDigest } from '../src/domain/plan-digest.js'
-import type { Decision, Wanted } from '../src/domain/plan.js'
+import type { CreateDecision, Decision, MatchedDecision, Wanted } from '../src/domain/plan.js'
 import type { IntegrationRecord } from '../src/domain/record.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
@@ -20,9 +20,14 @@ const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord => (
   active: 0,
   ...overrides
 })
+const ACTIVATE: MatchedDecision = { wanted: wanted(), action: 'activate', record: rec() }
+const CREATE: CreateDecision = {
+  wanted: wanted({ title: 'Hook', provider: 'webhooks', source: 'f.yml:5' }),
+  action: 'create'
+}
 const PLAN: Decision[] = [
-  { wanted: wanted(), action: 'activate', record: rec() },
-  { wanted: wanted({ title: 'Hook', provider: 'webhooks', source: 'f.yml:5' }), action: 'create' },
+  ACTIVATE,
+  CREATE,
   { action: 'nothing', record: rec({ id: 'old1', title: 'Old', integration: 'Slack' }) }
 ]
 
@@ -35,9 +40,9 @@ describe('planDigest', () => {
   it('ignores health, times, lines, order and unmanaged records left alone', () => {
     const moved: Decision[] = [
       { action: 'nothing', record: rec({ id: 'other', title: 'Another', active: 1 }) },
-      { ...PLAN[1], wanted: { ...PLAN[1].wanted!, source: 'f.yml:9' } },
+      { ...CREATE, wanted: { ...CREATE.wanted, source: 'f.yml:9' } },
       {
-        ...PLAN[0],
+        ...ACTIVATE,
         record: rec({ delivery_error_count: 7, last_delivery_at: '2026-01-01T00:00:00Z', updated_at: 'x' })
       }
     ]
@@ -45,14 +50,14 @@ describe('planDigest', () => {
   })
 
   it.each<[string, Decision[]]>([
-    ['another action', [{ ...PLAN[0], action: 'reuse' }, PLAN[1]]],
-    ['another current id', [{ ...PLAN[0], record: rec({ id: 'amp9' }) }, PLAN[1]]],
-    ['another title', [PLAN[0], { ...PLAN[1], wanted: { ...PLAN[1].wanted!, title: 'Hook 2' } }]],
-    ['another store', [PLAN[0], { ...PLAN[1], wanted: { ...PLAN[1].wanted!, store: 'Android' } }]],
-    ['another provider', [PLAN[0], { ...PLAN[1], wanted: { ...PLAN[1].wanted!, provider: 'slack' } }]],
+    ['another action', [{ ...ACTIVATE, action: 'reuse' }, CREATE]],
+    ['another current id', [{ ...ACTIVATE, record: rec({ id: 'amp9' }) }, CREATE]],
+    ['another title', [PLAN[0], { ...CREATE, wanted: { ...CREATE.wanted, title: 'Hook 2' } }]],
+    ['another store', [PLAN[0], { ...CREATE, wanted: { ...CREATE.wanted, store: 'Android' } }]],
+    ['another provider', [PLAN[0], { ...CREATE, wanted: { ...CREATE.wanted, provider: 'slack' } }]],
     [
       'a create that no longer activates',
-      [PLAN[0], { ...PLAN[1], wanted: { ...PLAN[1].wanted!, active: false } }]
+      [PLAN[0], { ...CREATE, wanted: { ...CREATE.wanted, active: false } }]
     ],
     ['an entry fewer', [PLAN[0]]],
     ['an unmanaged record to pause', [...PLAN, { action: 'pause', record: rec({ id: 'old2', active: 1 }) }]]

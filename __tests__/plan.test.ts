@@ -1,7 +1,15 @@
 // plan() as plain data: every decision it can make, from wanted entries, the project's records and a catalog.
 import { describe, expect, it } from '@jest/globals'
 import { SNAPSHOT_CATALOG, type Catalog } from '../src/domain/catalog.js'
-import { effectOf, plan, type Decision, type PlanRules, type Wanted } from '../src/domain/plan.js'
+import {
+  effectOf,
+  plan,
+  subjectOf,
+  titleOf,
+  type Decision,
+  type PlanRules,
+  type Wanted
+} from '../src/domain/plan.js'
 import type { IntegrationRecord } from '../src/domain/record.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
@@ -447,8 +455,30 @@ describe('effectOf: everything apply will do, in the row’s words', () => {
     ['prune', { action: 'pause', record }, 'pause (prune)'],
     ['reuse', { wanted: wanted(), action: 'reuse', record }, 'none'],
     ['unmanaged', { action: 'nothing', record }, 'none'],
-    ['conflict', { wanted: wanted(), action: 'conflict', record }, 'conflict']
+    ['conflict', { wanted: wanted(), action: 'conflict', record, reason: 'two matches' }, 'conflict'],
+    ['invalid', { wanted: wanted(), action: 'invalid', reason: 'unknown provider' }, 'invalid']
   ])('%s', (_, decision, text) => {
     expect(effectOf(decision)).toBe(text)
+  })
+})
+
+describe('subjectOf and titleOf: what a decision is about', () => {
+  it('an entry in its own words, even where its record says otherwise', () => {
+    const decision: Decision = {
+      wanted: wanted(),
+      action: 'reuse',
+      record: rec({ title: 'Other', integration: 'X' })
+    }
+    expect(subjectOf(decision)).toEqual({ title: 'Amplitude — iOS', provider: 'amplitude', store: 'iOS' })
+    expect(titleOf(decision)).toBe('Amplitude — iOS')
+  })
+
+  it('an unmanaged record in the record’s words', () => {
+    const decision: Decision = {
+      action: 'nothing',
+      record: rec({ title: 'Old', integration: 'Slack', target_platform: 'Android' })
+    }
+    expect(subjectOf(decision)).toEqual({ title: 'Old', provider: 'Slack', store: 'Android' })
+    expect(titleOf(decision)).toBe('Old')
   })
 })

@@ -119,12 +119,12 @@ describe('the proxy transport', () => {
     behaviour = 407
     const p = policy()
     const failure = get('/v4/integrations', { HTTP_PROXY: `http://bob:s3cret@${proxyHost}` }, p)
-    await expect(failure).rejects.toThrow(
-      new NetworkError(
+    await expect(failure).rejects.toMatchObject({
+      constructor: NetworkError,
+      message:
         `GET /v4/integrations: the proxy http://${proxyHost} (from HTTP_PROXY) refused the tunnel to ${targetHost}: ` +
-          'HTTP 407 — the proxy wants credentials: put them in the variable as http://user:password@host:port.'
-      )
-    )
+        'HTTP 407 — the proxy wants credentials: put them in the variable as http://user:password@host:port.'
+    })
     await expect(failure).rejects.not.toThrow(/s3cret|bob|Request was cancelled/)
     await expect(failure).rejects.toMatchObject({ hint: expect.stringContaining('HTTP_PROXY') })
     expect(p.sleeps).toEqual([])

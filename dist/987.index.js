@@ -49,6 +49,7 @@ function proxyFor(env, target) {
         url = new URL(found.value.includes('://') ? found.value : `http://${found.value}`);
     }
     catch {
+        // No cause on purpose: the URL error holds the variable's whole value, credentials included.
         throw new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`${found.name} is not a proxy address (expected http://host:port)`, false, `Fix ${found.name} in the runner's environment.`);
     }
     return { url, variable: found.name, shown: `${url.protocol}//${url.host}` };
@@ -60,8 +61,8 @@ function credentialsOf(proxy) {
     try {
         return `${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`;
     }
-    catch {
-        throw new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the user name or password of the proxy ${proxy.shown} in ${proxy.variable} is not valid percent-encoding`, false, `Fix ${proxy.variable}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`);
+    catch (error) {
+        throw new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the user name or password of the proxy ${proxy.shown} in ${proxy.variable} is not valid percent-encoding`, false, `Fix ${proxy.variable}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`, { cause: error });
     }
 }
 /** NO_PROXY: `*`, or host names / domains (`example.com` and `.example.com` both cover subdomains), with optional port. */
@@ -120,7 +121,7 @@ function openTunnel(proxy, target, signal) {
             const why = TUNNEL_REFUSALS[status];
             reject(new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`${via} refused the tunnel to ${authority}: HTTP ${status}${why ? ` — ${why}` : ''}`, status >= 500, `Check ${proxy.variable} and the proxy's rules for ${target.hostname}.`));
         });
-        connect.on('error', (error) => reject(new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`could not reach ${via}: ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check that the proxy ${proxy.shown} (from ${proxy.variable}) is running and reachable from the runner.`)));
+        connect.on('error', (error) => reject(new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`could not reach ${via}: ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check that the proxy ${proxy.shown} (from ${proxy.variable}) is running and reachable from the runner.`, { cause: error })));
         connect.end();
     });
 }
@@ -132,7 +133,7 @@ async function throughProxy(proxy, request, signal) {
     return new Promise((resolve, reject) => {
         const failed = (error) => reject(error instanceof _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az
             ? error
-            : new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the tunnel through the proxy ${proxy.shown} (from ${proxy.variable}) closed before the answer came: ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check the proxy ${proxy.shown} (from ${proxy.variable}); re-running is safe.`));
+            : new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .TransportFailure */ .Az(`the tunnel through the proxy ${proxy.shown} (from ${proxy.variable}) closed before the answer came: ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .plainNetworkError */ .T)(error)}`, true, `Check the proxy ${proxy.shown} (from ${proxy.variable}); re-running is safe.`, { cause: error }));
         const outgoing = node_http__WEBPACK_IMPORTED_MODULE_0___default().request({
             protocol: 'http:',
             host,

@@ -1,8 +1,7 @@
 // The plan's fingerprint: what apply will do to which integration, hashed, so an apply can insist on the plan a
 // reviewer saw. Pure: the same decisions always give the same digest, whatever order or time they came in.
 import { createHash } from 'node:crypto'
-import { effectOf, type Decision } from './plan.js'
-import { titleOf } from './record.js'
+import { effectOf, subjectOf, type Decision } from './plan.js'
 
 /** Hex characters kept of the sha256: enough that two different plans never meet by chance, short enough to compare. */
 export const DIGEST_LENGTH = 16
@@ -17,13 +16,10 @@ export const DIGEST_PATTERN = new RegExp(`^[0-9a-f]{${DIGEST_LENGTH}}$`)
 export function digestItems(decisions: readonly Decision[]): [string, string, string, string, string][] {
   return decisions
     .filter((d) => d.wanted || d.action !== 'nothing')
-    .map((d): [string, string, string, string, string] => [
-      titleOf(d.wanted, d.record),
-      d.wanted?.store ?? d.record?.target_platform ?? '',
-      d.wanted?.provider ?? d.record?.integration ?? '',
-      effectOf(d),
-      d.record?.id ?? ''
-    ])
+    .map((d): [string, string, string, string, string] => {
+      const { title, store, provider } = subjectOf(d)
+      return [title, store, provider, effectOf(d), d.record?.id ?? '']
+    })
     .map((item) => ({ item, key: JSON.stringify(item) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ item }) => item)

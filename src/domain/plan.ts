@@ -34,16 +34,60 @@ export interface PlanRules {
 /** `invalid`: the live catalog says Qonversion would refuse the provider or store (manifest only). */
 export type Action = 'create' | 'reuse' | 'activate' | 'pause' | 'nothing' | 'conflict' | 'invalid'
 
-export interface Decision {
-  /** Undefined for a record the manifest does not list (unmanaged). */
-  wanted?: Wanted
-  action: Action
-  /** The existing record the decision is about (none for a create). */
-  record?: IntegrationRecord
-  /** For a conflict or an invalid entry: what was found and how to resolve it. */
-  reason?: string
+interface Checked {
   /** Manifest only: the catalog could not be read, so the provider and store were not checked against it. */
   unchecked?: true
+}
+
+/** A wanted entry the project has no record for: it is created. */
+export interface CreateDecision extends Checked {
+  action: 'create'
+  wanted: Wanted
+  record?: undefined
+  reason?: undefined
+}
+
+/** A wanted entry matched to one record: used as found, or its state changed to the wanted one. */
+export interface MatchedDecision extends Checked {
+  action: 'reuse' | 'activate' | 'pause'
+  wanted: Wanted
+  record: IntegrationRecord
+  reason?: undefined
+}
+
+/**
+ * A wanted entry that fails without a request: a conflict names the first of the records in the way (someone
+ * else's, never handed on as the entry's), an invalid entry the record whose provider it probably meant, if any.
+ */
+export interface RefusedDecision extends Checked {
+  action: 'conflict' | 'invalid'
+  wanted: Wanted
+  record?: IntegrationRecord
+  /** What was found and how to resolve it. */
+  reason: string
+}
+
+/** A record the manifest does not list (unmanaged): paused by `prune: pause` when active, else left alone. */
+export interface UnmanagedDecision extends Checked {
+  action: 'pause' | 'nothing'
+  wanted?: undefined
+  record: IntegrationRecord
+  reason?: undefined
+}
+
+export type Decision = CreateDecision | MatchedDecision | RefusedDecision | UnmanagedDecision
+
+/** What a decision is about, in the entry's words, or the record's for an unmanaged one. */
+export function subjectOf(decision: Decision): { title: string; provider: string; store: string } {
+  const { wanted, record } = decision
+  return wanted
+    ? { title: wanted.title, provider: wanted.provider, store: wanted.store }
+    : { title: record.title, provider: record.integration, store: record.target_platform }
+}
+
+/** The entry's title, or its record's for an unmanaged one (server text: neutralise it where it is printed). */
+export function titleOf(decision: Decision): string {
+  return subjectOf(decision).title
 }
 
 /** Actions that send a request. */
@@ -77,7 +121,7 @@ const listed = (records: IntegrationRecord[]): string =>
     .map((r) => `  - ${r.id}: provider “${neutralise(r.integration, 200)}”, store ${r.target_platform}`)
     .join('\n')
 
-function conflictOfUnknown(wanted: Wanted, unknown: IntegrationRecord[], catalog: Catalog): Decision {
+function conflictOfUnknown(wanted: Wanted, unknown: IntegrationRecord[], catalog: Catalog): RefusedDecision {
   return {
     wanted,
     action: 'conflict',
@@ -92,7 +136,7 @@ function conflictOfUnknown(wanted: Wanted, unknown: IntegrationRecord[], catalog
   }
 }
 
-function conflictOfMany(wanted: Wanted, matches: IntegrationRecord[]): Decision {
+function conflictOfMany(wanted: Wanted, matches: IntegrationRecord[]): RefusedDecision {
   return {
     wanted,
     action: 'conflict',
@@ -105,7 +149,7 @@ function conflictOfMany(wanted: Wanted, matches: IntegrationRecord[]): Decision 
   }
 }
 
-function conflictOfExisting(wanted: Wanted, match: IntegrationRecord, policy: PlanRules): Decision {
+function conflictOfExisting(wanted: Wanted, match: IntegrationRecord, policy: PlanRules): RefusedDecision {
   return {
     wanted,
     action: 'conflict',
@@ -119,7 +163,7 @@ function conflictOfExisting(wanted: Wanted, match: IntegrationRecord, policy: Pl
   }
 }
 
-function conflictOfOtherProvider(wanted: Wanted, others: IntegrationRecord[]): Decision {
+function conflictOfOtherProvider(wanted: Wanted, others: IntegrationRecord[]): RefusedDecision {
   return {
     wanted,
     action: 'conflict',
@@ -135,7 +179,7 @@ function conflictOfOtherProvider(wanted: Wanted, others: IntegrationRecord[]): D
 }
 
 /** The state change a found record needs to end as wanted, if any. */
-function reconcile(wanted: Wanted, record: IntegrationRecord): Decision {
+function reconcile(wanted: Wanted, record: IntegrationRecord): MatchedDecision {
   if (wanted.active === true && record.active !== 1) return { wanted, action: 'activate', record }
   if (wanted.active === false && record.active !== 0) return { wanted, action: 'pause', record }
   return { wanted, action: 'reuse', record }
@@ -150,7 +194,7 @@ function refusedByCatalog(
   wanted: Wanted,
   candidates: IntegrationRecord[],
   catalog: Catalog
-): Decision | undefined {
+): RefusedDecision | undefined {
   if (!catalog.live) return undefined
   const problems = catalogProblems(catalog, wanted.provider, wanted.store)
   if (problems.length === 0) return undefined

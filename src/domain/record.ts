@@ -37,7 +37,7 @@ export interface CatalogEntry {
  * The title a row is known by: the one its entry asks for, else its record's (an unmanaged record has no entry).
  * The first record given that exists is used, so a caller can prefer the record as it ends over the one it found.
  */
-export function titleOf(
+export function rowTitle(
   wanted: { title: string } | undefined,
   ...records: ({ title: string } | undefined)[]
 ): string {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import type { Result } from '../pipeline/apply.js'
 import { ConflictError, HealthError, InputError } from '../domain/errors.js'
-import { WRITES, effectOf } from '../domain/plan.js'
+import { WRITES, effectOf, titleOf } from '../domain/plan.js'
 import { neutralise } from '../domain/untrusted.js'
 
 export type Level = 'error' | 'warning'
@@ -41,7 +41,8 @@ export function fileAnnotations(problems: readonly string[], file: string): Anno
   })
 }
 
-function titleOf(error: Error): string {
+/** An annotation's title, by the kind of failure. */
+function annotationTitle(error: Error): string {
   if (error instanceof ConflictError) return 'conflict'
   if (error instanceof InputError) return 'provider or store refused'
   if (error instanceof HealthError) return 'below `require`'
@@ -53,15 +54,13 @@ export function resultAnnotations(results: readonly Result[], file: string, mode
   const out: Annotation[] = []
   for (const r of results) {
     const at = r.decision.wanted?.at
-    const who = r.decision.wanted
-      ? ''
-      : `Unmanaged “${neutralise(r.record?.title ?? r.decision.record?.title ?? '')}”: `
+    const who = r.decision.wanted ? '' : `Unmanaged “${neutralise(titleOf(r.decision))}”: `
     if (r.error) {
       out.push({
         level: 'error',
         file,
         line: at?.line,
-        title: `${TITLE}: ${titleOf(r.error)}`,
+        title: `${TITLE}: ${annotationTitle(r.error)}`,
         message: `${who}${r.error.message}`
       })
     } else if (mode === 'check' && WRITES.includes(r.decision.action)) {

@@ -41,6 +41,8 @@ export interface GitHubClock {
  * total budget ran out between attempts.
  */
 export class GitHubError extends ExpectedFailure {
+  override readonly name = 'GitHubError'
+
   constructor(
     message: string,
     readonly reason: 'http' | 'rate-limited' | 'no-answer' | 'out-of-time',
@@ -49,7 +51,6 @@ export class GitHubError extends ExpectedFailure {
     options?: { cause?: unknown }
   ) {
     super(message, options)
-    this.name = 'GitHubError'
   }
 }
 

@@ -152,13 +152,15 @@ export function planComment(parts: {
 }): string {
   const listed = parts.rows.filter((r) => r.source !== 'unmanaged')
   const unmanaged = parts.rows.filter((r) => r.source === 'unmanaged')
-  const conflicts = parts.rows.filter((r) => r.action === 'conflict' && r.error)
+  const conflicts = parts.rows.flatMap((r) =>
+    r.action === 'conflict' && r.error ? [{ ...r, error: r.error }] : []
+  )
   const blocks: string[] = []
   if (conflicts.length > 0) {
     // <pre> with escaped text: the explanation quotes records' titles, server text that must not render.
     const items = conflicts.map(
       (r) =>
-        `**${escapeHtml(r.title)}** <sub>${escapeHtml(r.source)}</sub>\n<pre>${escapeHtml(r.error!)}</pre>`
+        `**${escapeHtml(r.title)}** <sub>${escapeHtml(r.source)}</sub>\n<pre>${escapeHtml(r.error)}</pre>`
     )
     blocks.push(`**Conflicts**\n\n${items.join('\n\n')}`)
   }

@@ -4,7 +4,7 @@ import type { Result } from '../pipeline/apply.js'
 import { healthOf } from '../domain/health.js'
 import { REFUSALS, WRITES, effectOf, type Action } from '../domain/plan.js'
 import { neutralise } from '../domain/untrusted.js'
-import { titleOf } from '../domain/record.js'
+import { rowTitle } from '../domain/record.js'
 import { setOutput } from '../runner/outputs.js'
 import { addFailure, escapeHtml } from '../runner/summary.js'
 
@@ -30,7 +30,7 @@ export function planRows(results: Result[], mode: 'plan' | 'apply' | 'check'): P
   return results.map(({ decision, record, done, error }) => {
     const current = record ?? decision.record
     return {
-      title: titleOf(decision.wanted, current),
+      title: rowTitle(decision.wanted, current),
       provider: decision.wanted?.provider ?? current?.integration ?? '',
       store: decision.wanted?.store ?? current?.target_platform ?? '',
       action: decision.action,

@@ -36,7 +36,7 @@ import {
   writeAnnotations,
   type Annotation
 } from './annotations.js'
-import { WRITES, effectOf, plan, type Decision, type Wanted } from '../domain/plan.js'
+import { WRITES, effectOf, plan, subjectOf, titleOf, type Decision, type Wanted } from '../domain/plan.js'
 import { digestItems, planDigest } from '../domain/plan-digest.js'
 import {
   failureComment,
@@ -47,7 +47,6 @@ import {
   type PullRequest
 } from './pr-comment.js'
 import { neutralise } from '../domain/untrusted.js'
-import { titleOf } from '../domain/record.js'
 import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
@@ -168,18 +167,19 @@ async function driftIssue(
 
 /** Every reason the step fails, one per entry. */
 function failuresOf(results: Result[], config: ManifestConfig): string[] {
-  const lines = results
-    .filter((r) => r.error)
-    .map(
-      (r) =>
-        `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(titleOf(r.decision.wanted, r.record))}”: ${r.error!.message}`
-    )
+  const lines = results.flatMap((r) =>
+    r.error
+      ? [
+          `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(titleOf(r.decision))}”: ${r.error.message}`
+        ]
+      : []
+  )
   if (config.mode === 'check') {
     const drifted = results.filter((r) => !r.error && WRITES.includes(r.decision.action))
     for (const r of drifted) {
       const who = r.decision.wanted
         ? `${r.decision.wanted.source} “${r.decision.wanted.title}”`
-        : `unmanaged “${neutralise(r.record?.title ?? '')}”`
+        : `unmanaged “${neutralise(titleOf(r.decision))}”`
       lines.push(
         `${who}: drift — \`apply\` would ${effectOf(r.decision)}${r.record ? ` ${r.record.id}` : ''}.`
       )
@@ -266,12 +266,11 @@ function refusalRows(expected: { reviewed?: ReviewedPlan }, rows: PlanRow[], dec
 
 /** The line a decision is logged with: what apply will do, to what, and where the file asks for it. */
 function logLine(d: Decision): string {
-  const title = neutralise(titleOf(d.wanted, d.record))
-  const provider = neutralise(d.wanted?.provider ?? d.record?.integration ?? '', 200)
+  const { title, provider, store } = subjectOf(d)
   const what = `${effectOf(d)}${d.unchecked ? ' (provider not checked)' : ''}`
   return (
-    `${what.padEnd(17)} “${title}” (${provider}, ` +
-    `${d.wanted?.store ?? d.record?.target_platform})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
+    `${what.padEnd(17)} “${neutralise(title)}” (${neutralise(provider, 200)}, ` +
+    `${store})${d.record ? ` ${d.record.id}` : ''} — ${d.wanted?.source ?? 'unmanaged'}`
   )
 }
 
@@ -367,12 +366,11 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
         : preview(decisions)
     for (const r of results.filter((r) => session !== reader && WRITES.includes(r.decision.action))) {
       log.info(
-        `${neutralise(titleOf(r.decision.wanted, r.record))}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
+        `${neutralise(titleOf(r.decision))}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
       )
     }
     if (config.mode !== 'plan' && !refused) {
-      const listed = results.filter((r) => r.decision.wanted)
-      await gate(listed, session, {
+      results = await gate(results, session, {
         requirement: config.requirement,
         waitSeconds: config.mode === 'apply' ? config.waitSeconds : 0,
         sleep: session.api.policy.sleep,

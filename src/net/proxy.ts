@@ -34,6 +34,7 @@ export function proxyFor(env: NodeJS.ProcessEnv, target: URL): Proxy | undefined
   try {
     url = new URL(found.value.includes('://') ? found.value : `http://${found.value}`)
   } catch {
+    // No cause on purpose: the URL error holds the variable's whole value, credentials included.
     throw new TransportFailure(
       `${found.name} is not a proxy address (expected http://host:port)`,
       false,
@@ -48,11 +49,12 @@ function credentialsOf(proxy: Proxy): string | undefined {
   if (!proxy.url.username) return undefined
   try {
     return `${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`
-  } catch {
+  } catch (error) {
     throw new TransportFailure(
       `the user name or password of the proxy ${proxy.shown} in ${proxy.variable} is not valid percent-encoding`,
       false,
-      `Fix ${proxy.variable}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`
+      `Fix ${proxy.variable}: encode special characters of the user name and password (\`%\` as %25, \`@\` as %40).`,
+      { cause: error }
     )
   }
 }
@@ -121,7 +123,8 @@ function openTunnel(proxy: Proxy, target: URL, signal: AbortSignal): Promise<Soc
         new TransportFailure(
           `could not reach ${via}: ${plainNetworkError(error)}`,
           true,
-          `Check that the proxy ${proxy.shown} (from ${proxy.variable}) is running and reachable from the runner.`
+          `Check that the proxy ${proxy.shown} (from ${proxy.variable}) is running and reachable from the runner.`,
+          { cause: error }
         )
       )
     )
@@ -146,7 +149,8 @@ async function throughProxy(
           : new TransportFailure(
               `the tunnel through the proxy ${proxy.shown} (from ${proxy.variable}) closed before the answer came: ${plainNetworkError(error)}`,
               true,
-              `Check the proxy ${proxy.shown} (from ${proxy.variable}); re-running is safe.`
+              `Check the proxy ${proxy.shown} (from ${proxy.variable}); re-running is safe.`,
+              { cause: error }
             )
       )
     const outgoing = http.request(

@@ -30,14 +30,17 @@ export type Transport = (request: HttpRequest, signal: AbortSignal) => Promise<H
  * `retryable: false` ends the request at once: a proxy that refuses the tunnel will refuse it again.
  */
 export class TransportFailure extends Error {
+  override readonly name = 'TransportFailure'
+
   constructor(
     message: string,
     readonly retryable: boolean,
     /** What to check, when it is not the API host (a proxy named by its variable). */
-    readonly hint?: string
+    readonly hint?: string,
+    /** The socket error it puts into words, when there is one. */
+    options?: { cause: unknown }
   ) {
-    super(message)
-    this.name = 'TransportFailure'
+    super(message, options)
   }
 }
 
@@ -143,18 +146,19 @@ function describeNetworkFailure(error: unknown, timedOut: boolean, timeoutMs: nu
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
-type Attempt = { response: HttpResponse } | { failure: string; retryable: boolean; hint?: string }
+/** An answer, or why there was none: in words, and the error that said so (the NetworkError's cause). */
+type Attempt =
+  { response: HttpResponse } | { failure: string; retryable: boolean; hint?: string; error: unknown }
 
 /** The run was cancelled: `sent` says whether this request had gone out (then whether it was carried out is unknown). */
-function cancelledRequest(policy: RetryPolicy, label: string, sent: boolean, attempts: number): Cancelled {
+function cancelledRequest(policy: RetryPolicy, label: string, attempts: number, cause: Cancelled): Cancelled {
   const reason = policy.signal?.reason instanceof Error ? policy.signal.reason.message : 'cancelled'
-  const failure = new Cancelled(
-    sent
+  return new Cancelled(
+    attempts > 0
       ? `${label}: ${reason} before a final answer came, so whether it was carried out is unknown`
-      : `${label}: ${reason}; not sent`
+      : `${label}: ${reason}; not sent`,
+    { cause, attempts }
   )
-  failure.attempts = attempts
-  return failure
 }
 
 /** One attempt within the policy's time limit: the answer, or why there was none. */
@@ -176,11 +180,11 @@ async function attemptOnce(
   try {
     response = await transport(request, signal)
   } catch (error) {
-    if (policy.signal?.aborted) throw new Cancelled(label)
+    if (policy.signal?.aborted) throw new Cancelled(label, { cause: error })
     const failure = describeNetworkFailure(error, timedOut, policy.timeoutMs)
     policy.debug(`${label}: ${failure} after ${Date.now() - started} ms`)
     const known = error instanceof TransportFailure ? error : undefined
-    return { failure, retryable: timedOut || (known?.retryable ?? true), hint: known?.hint }
+    return { failure, retryable: timedOut || (known?.retryable ?? true), hint: known?.hint, error }
   } finally {
     clearTimeout(timer)
   }
@@ -198,11 +202,10 @@ function withinDeadline(
   attempts: number
 ): void {
   if (policy.notAfter === undefined || policy.now() + waitMs <= policy.notAfter) return
-  const failure = new DeadlineReached(
-    `${label}: ${why}; the next attempt (in ${seconds(waitMs)}) would come after the end of the wait, so none was made.`
+  throw new DeadlineReached(
+    `${label}: ${why}; the next attempt (in ${seconds(waitMs)}) would come after the end of the wait, so none was made.`,
+    { attempts }
   )
-  failure.attempts = attempts
-  throw failure
 }
 
 /** Waits until the shared gate opens (another worker was asked to hold back). */
@@ -230,7 +233,7 @@ export async function send(
     return await sendUntilFinal(request, policy, transport, label, (n) => (attempts = n))
   } catch (error) {
     // Cancelled in an attempt or in a wait between two (the sleep ends with the bare cancellation): said once here.
-    if (error instanceof Cancelled) throw cancelledRequest(policy, label, attempts > 0, attempts)
+    if (error instanceof Cancelled) throw cancelledRequest(policy, label, attempts, error)
     throw error
   }
 }
@@ -244,7 +247,7 @@ async function sendUntilFinal(
 ): Promise<Exchange> {
   for (let attempt = 1; ; attempt++) {
     await passGate(policy, label, attempt - 1)
-    if (policy.signal?.aborted) throw new Cancelled(label)
+    if (policy.signal?.aborted) throw new Cancelled(label, { cause: policy.signal.reason })
     started(attempt)
     const result = await attemptOnce(request, policy, transport, `${label} attempt ${attempt}`)
     const last = attempt >= policy.maxAttempts
@@ -265,14 +268,12 @@ async function sendUntilFinal(
       waitMs = retryAfter ?? backoffMs(attempt, policy.random)
     } else {
       if (last || !result.retryable) {
-        const failure = new NetworkError(
+        throw new NetworkError(
           result.retryable
             ? `no answer after ${attempt} attempt${attempt === 1 ? '' : 's'} (${label}): ${result.failure}.`
             : `${label}: ${result.failure}.`,
-          result.hint
+          { hint: result.hint, attempts: attempt, cause: result.error }
         )
-        failure.attempts = attempt
-        throw failure
       }
       reason = result.failure
       waitMs = backoffMs(attempt, policy.random)

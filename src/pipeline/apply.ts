@@ -4,23 +4,62 @@ import { cancellation } from '../net/cancel.js'
 import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
 import { ApiError, Cancelled, ConflictError, InputError, WrongRecordError } from '../domain/errors.js'
 import { providerVerdict } from '../domain/match.js'
-import type { Decision, Wanted } from '../domain/plan.js'
+import {
+  WRITES,
+  type CreateDecision,
+  type Decision,
+  type RefusedDecision,
+  type Wanted
+} from '../domain/plan.js'
 import type { IntegrationRecord } from '../domain/record.js'
 import { neutralise } from '../domain/untrusted.js'
 import type { ApiSession } from './session.js'
 
-export interface Result {
-  decision: Decision
-  /** The record as it stands after the decision was carried out (or as found, for reuse and nothing). */
-  record?: IntegrationRecord
-  /** True when this run created the record (a re-run that gets its first attempt's record back says true too). */
-  created: boolean
+interface Outcome {
   /** What happened, in a few words for the log and the summary: `created (paused)`, `reused (active)` … */
   done: string
+  /** True when this run created the record (a re-run that gets its first attempt's record back says true too). */
+  created: boolean
   /** True when the decision's write went through (a create, an activation, a pause), whatever failed after it. */
-  wrote?: boolean
-  error?: Error
+  wrote: boolean
 }
+
+/** Carried out, or used as found: the record as it stands now. */
+export interface DoneResult extends Outcome {
+  outcome: 'done'
+  decision: Decision
+  record: IntegrationRecord
+  error?: undefined
+}
+
+/** A read-only mode (plan, check): the write only planned; the record as found, if there is one. */
+export interface PlannedResult extends Outcome {
+  outcome: 'planned'
+  decision: Decision
+  record?: IntegrationRecord
+  error?: undefined
+}
+
+/** A conflict or an invalid entry: failed without a request, and no record handed on (the candidates are not it). */
+export interface NotSentResult extends Outcome {
+  outcome: 'not sent'
+  decision: RefusedDecision
+  record?: undefined
+  error: Error
+}
+
+/**
+ * Failed (cancelled included): the record it ended with when there is one — created before an activation failed,
+ * or as found when the write failed or never started.
+ */
+export interface FailedResult extends Outcome {
+  outcome: 'failed'
+  decision: Decision
+  record?: IntegrationRecord
+  error: Error
+}
+
+export type Result = DoneResult | PlannedResult | NotSentResult | FailedResult
 
 const STATE_WORDS: Record<number, string> = { 0: 'paused', 1: 'active', 2: 'error' }
 
@@ -36,32 +75,36 @@ async function explainRefusal(error: ApiError, wanted: Wanted, session: ApiSessi
   if (!aboutProviderOrStore || error.status >= 500) return error
   const problems = catalogProblems(await session.catalog(), wanted.provider, wanted.store)
   if (problems.length === 0) return error
-  return new ApiError(
-    error.status,
-    error.code,
-    error.apiMessage,
-    error.details,
-    `${error.message}\n${problems.join('\n')}`
-  )
+  return new ApiError(`${error.message}\n${problems.join('\n')}`, error, {
+    attempts: error.attempts,
+    cause: error
+  })
 }
 
-/** A decision that sends nothing: a conflict (failed, with no record handed on), or a record used as found. */
-function settled(decision: Decision): Omit<Result, 'decision'> | undefined {
-  const { record } = decision
+/** A refused decision's result: nothing sent, the failure the plan showed. */
+function notSent(decision: RefusedDecision): NotSentResult {
+  const nothing = { outcome: 'not sent', decision, created: false, wrote: false } as const
+  return decision.action === 'conflict'
+    ? { ...nothing, done: 'conflict', error: new ConflictError(decision.reason) }
+    : // Not sent: the live catalog says Qonversion would refuse it, so it is refused here as the plan showed.
+      { ...nothing, done: 'not sent', error: new InputError([decision.reason]) }
+}
+
+/** A record used as it was found (reuse, or an unmanaged record left alone). */
+function kept(decision: Decision, record: IntegrationRecord): DoneResult {
+  const done = `${decision.action === 'reuse' ? 'reused' : 'unchanged'} (${stateWord(record.active)})`
+  return { outcome: 'done', decision, record, created: false, wrote: false, done }
+}
+
+/** The result of a decision that sends nothing; undefined for a write, which only apply carries out. */
+function settled(decision: Decision): Result | undefined {
   switch (decision.action) {
     case 'conflict':
-      // No record: a conflict's candidates are someone else's, never handed on as this entry's integration.
-      return { created: false, done: 'conflict', error: new ConflictError(decision.reason ?? 'conflict') }
     case 'invalid':
-      // Not sent: the live catalog says Qonversion would refuse it, so it is refused here as the plan showed.
-      return { created: false, done: 'not sent', error: new InputError([decision.reason ?? 'invalid']) }
+      return notSent(decision)
     case 'reuse':
     case 'nothing':
-      return {
-        record,
-        created: false,
-        done: `${decision.action === 'reuse' ? 'reused' : 'unchanged'} (${stateWord(record!.active)})`
-      }
+      return kept(decision, decision.record)
     default:
       return undefined
   }
@@ -114,47 +157,94 @@ async function setStatusOf(
   )
 }
 
-async function carryOut(
-  decision: Decision,
+/** The write's result: a create, with its activation when the entry wants it active. */
+async function createFor(
+  decision: CreateDecision,
   session: ApiSession,
   keyFor: (wanted: Wanted) => string
-): Promise<Omit<Result, 'decision'>> {
-  const ready = settled(decision)
-  if (ready) return ready
-  const { wanted, record } = decision
-  if (decision.action !== 'create') {
-    const status = decision.action === 'activate' ? 1 : 0
-    const updated = await setStatusOf(session, record!, status)
-    return { record: updated, created: false, wrote: true, done: statusOutcome(status, updated) }
-  }
+): Promise<Result> {
+  const { wanted } = decision
+  const key = keyFor(wanted)
   let created: IntegrationRecord
-  const key = keyFor(wanted!)
   try {
     created = await session.create(
-      { title: wanted!.title, integration: wanted!.provider, target_platform: wanted!.store },
+      { title: wanted.title, integration: wanted.provider, target_platform: wanted.store },
       key
     )
   } catch (error) {
-    throw error instanceof ApiError ? await explainRefusal(error, wanted!, session) : error
+    throw error instanceof ApiError ? await explainRefusal(error, wanted, session) : error
   }
-  if (!(await isAskedFor(created, wanted!, session))) {
-    return { created: false, done: 'failed', error: createdAnother(created, wanted!, key) }
+  if (!(await isAskedFor(created, wanted, session))) {
+    return {
+      outcome: 'failed',
+      decision,
+      created: false,
+      wrote: false,
+      done: 'failed',
+      error: createdAnother(created, wanted, key)
+    }
   }
-  if (wanted!.active !== true || created.active === 1) {
-    return { record: created, created: true, wrote: true, done: `created (${stateWord(created.active)})` }
+  if (wanted.active !== true || created.active === 1) {
+    return {
+      outcome: 'done',
+      decision,
+      record: created,
+      created: true,
+      wrote: true,
+      done: `created (${stateWord(created.active)})`
+    }
   }
   try {
     const active = await setStatusOf(session, created, 1)
-    return { record: active, created: true, wrote: true, done: `created and ${statusOutcome(1, active)}` }
+    return {
+      outcome: 'done',
+      decision,
+      record: active,
+      created: true,
+      wrote: true,
+      done: `created and ${statusOutcome(1, active)}`
+    }
   } catch (error) {
     // The record exists: report it with the failure, so outputs and the summary still name it.
     return {
+      outcome: 'failed',
+      decision,
       record: created,
       created: true,
       wrote: true,
       done: `created (${stateWord(created.active)}), activation ${error instanceof Cancelled ? 'cancelled' : 'failed'}`,
       error: error as Error
     }
+  }
+}
+
+async function carryOut(
+  decision: Decision,
+  session: ApiSession,
+  keyFor: (wanted: Wanted) => string
+): Promise<Result> {
+  switch (decision.action) {
+    case 'create':
+      return createFor(decision, session, keyFor)
+    case 'activate':
+    case 'pause': {
+      const status = decision.action === 'activate' ? 1 : 0
+      const updated = await setStatusOf(session, decision.record, status)
+      return {
+        outcome: 'done',
+        decision,
+        record: updated,
+        created: false,
+        wrote: true,
+        done: statusOutcome(status, updated)
+      }
+    }
+    case 'conflict':
+    case 'invalid':
+      return notSent(decision)
+    case 'reuse':
+    case 'nothing':
+      return kept(decision, decision.record)
   }
 }
 
@@ -174,24 +264,29 @@ export async function apply(
     while (next < decisions.length) {
       const index = next++
       const decision = decisions[index]
-      if (signal?.aborted && !settled(decision)) {
+      const cancelled = cancellation(signal)
+      if (cancelled && WRITES.includes(decision.action)) {
         // Cancelled: no write starts; the entry keeps the record it was found with.
         results[index] = {
+          outcome: 'failed',
           decision,
           record: decision.record,
           created: false,
+          wrote: false,
           done: 'not started (cancelled)',
-          error: new Cancelled(`not started: ${cancellation(signal)!.message}`)
+          error: new Cancelled(`not started: ${cancelled.message}`, { cause: cancelled })
         }
         continue
       }
       try {
-        results[index] = { decision, ...(await carryOut(decision, session, options.keyFor)) }
+        results[index] = await carryOut(decision, session, options.keyFor)
       } catch (error) {
         results[index] = {
+          outcome: 'failed',
           decision,
           record: decision.record,
           created: false,
+          wrote: false,
           done: error instanceof Cancelled ? 'interrupted (cancelled)' : 'failed',
           error: error as Error
         }
@@ -206,8 +301,15 @@ export async function apply(
 
 /** The results of a read-only mode (plan, check): the writes only planned, everything else as apply would have it. */
 export function preview(decisions: Decision[]): Result[] {
-  return decisions.map((decision) => ({
-    decision,
-    ...(settled(decision) ?? { record: decision.record, created: false, done: 'planned' })
-  }))
+  return decisions.map(
+    (decision): Result =>
+      settled(decision) ?? {
+        outcome: 'planned',
+        decision,
+        record: decision.record,
+        created: false,
+        wrote: false,
+        done: 'planned'
+      }
+  )
 }

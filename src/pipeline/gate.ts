@@ -1,7 +1,7 @@
 // The release gate: whether each record meets `require`, re-reading the project until it does or the wait is over.
 import { Cancelled, DeadlineReached, ExpectedFailure, HealthError } from '../domain/errors.js'
 import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from '../domain/health.js'
-import type { Result } from './apply.js'
+import type { DoneResult, FailedResult, PlannedResult, Result } from './apply.js'
 import type { IntegrationRecord } from '../domain/record.js'
 import { neutralise } from '../domain/untrusted.js'
 import type { ApiSession } from './session.js'
@@ -58,17 +58,37 @@ export function belowRequirement(
   return parts.join('\n')
 }
 
-const pendingOf = (results: Result[], requirement: Requirement): Result[] =>
-  results.filter((r) => !r.error && r.record && !meets(healthOf(r.record), requirement))
+/** A result the gate holds to `require`: an entry's (not an unmanaged record's), not failed, with a record. */
+type Held = (DoneResult | PlannedResult) & { record: IntegrationRecord }
+
+const isHeld = (r: Result): r is Held =>
+  (r.outcome === 'done' || r.outcome === 'planned') &&
+  r.record !== undefined &&
+  r.decision.wanted !== undefined
+
+/** The held results still below the requirement, with their places in `results`. */
+const pendingOf = (results: readonly Result[], requirement: Requirement): [number, Held][] =>
+  results.flatMap((r, i): [number, Held][] =>
+    isHeld(r) && !meets(healthOf(r.record), requirement) ? [[i, r]] : []
+  )
+
+/** The result failed with `error`, keeping the record it was last seen with. */
+const failedWith = (result: Held, error: Error): FailedResult => ({ ...result, outcome: 'failed', error })
 
 /**
- * Checks every result that has a record against the requirement; with a wait, re-reads the list (the API has no
- * get-one endpoint) until all meet it or the time is up — the last read at the deadline, never after it. A record
- * gone from the list fails at once. Results below the requirement get a HealthError; the records stay set.
+ * Checks every entry's result that has a record against the requirement; with a wait, re-reads the list (the API
+ * has no get-one endpoint) until all meet it or the time is up — the last read at the deadline, never after it. A
+ * record gone from the list fails at once. Returns the results as they end: fresh records where re-read, a
+ * HealthError on each below the requirement (its record kept); the results given are left as they were.
  */
-export async function gate(results: Result[], session: ApiSession, options: GateOptions): Promise<void> {
+export async function gate(
+  results: readonly Result[],
+  session: ApiSession,
+  options: GateOptions
+): Promise<Result[]> {
   const { requirement } = options
-  let pending = pendingOf(results, requirement)
+  const gated = [...results]
+  let pending = pendingOf(gated, requirement)
   const started = options.now()
   const deadline = started + options.waitSeconds * 1000
   let gap: number | undefined
@@ -88,46 +108,56 @@ export async function gate(results: Result[], session: ApiSession, options: Gate
         cutShort = error.message
         break
       }
-      if (error instanceof Cancelled) {
-        // The records stay as last seen, so outputs and the summary still name them; the wait itself failed.
-        for (const result of pending) {
-          result.error = new Cancelled(
-            `Integration ${result.record!.id} (${result.done}): the wait for \`require: ${requirement}\` was cancelled; it was ${healthOf(result.record!)}.`
-          )
-        }
-        return
+      for (const [i, r] of pending) {
+        gated[i] =
+          error instanceof Cancelled
+            ? // The records stay as last seen, so outputs and the summary still name them; the wait itself failed.
+              failedWith(
+                r,
+                new Cancelled(
+                  `Integration ${r.record.id} (${r.done}): the wait for \`require: ${requirement}\` was cancelled; it was ${healthOf(r.record)}.`,
+                  { cause: error }
+                )
+              )
+            : // A failed re-read ends the wait; each record keeps its outputs, and the failure names it.
+              failedWith(
+                r,
+                new ExpectedFailure(`Integration ${r.record.id} (${r.done}): ${(error as Error).message}`, {
+                  cause: error
+                })
+              )
       }
-      // A failed re-read ends the wait; each record keeps its outputs, and the failure names it.
-      for (const result of pending) {
-        result.error = new ExpectedFailure(
-          `Integration ${result.record!.id} (${result.done}): ${(error as Error).message}`
-        )
-      }
-      return
+      return gated
     }
     const byId = new Map(listed.map((r) => [r.id, r]))
-    for (const result of pending) {
-      const fresh = byId.get(result.record!.id)
-      if (fresh) result.record = fresh
-      else
-        result.error = new HealthError(
-          `Integration ${result.record!.id} (“${neutralise(result.record!.title)}”) is no longer listed: it was deleted while waiting for \`require: ${requirement}\`.`
-        )
-    }
-    const seen = pending
-      .map(
-        (r) =>
-          `${r.record!.id} ${r.error ? 'deleted' : healthOf(r.record!)}, ${r.record!.delivery_error_count ?? 0} delivery error(s)`
+    const seen: string[] = []
+    for (const [i, r] of pending) {
+      const fresh = byId.get(r.record.id)
+      gated[i] = fresh
+        ? { ...r, record: fresh }
+        : failedWith(
+            r,
+            new HealthError(
+              `Integration ${r.record.id} (“${neutralise(r.record.title)}”) is no longer listed: it was deleted while waiting for \`require: ${requirement}\`.`
+            )
+          )
+      const now = fresh ?? r.record
+      seen.push(
+        `${now.id} ${fresh ? healthOf(fresh) : 'deleted'}, ${now.delivery_error_count ?? 0} delivery error(s)`
       )
-      .join('; ')
-    session.log.info(`Health check ${read} after ${Math.round((options.now() - started) / 1000)} s: ${seen}.`)
-    pending = pendingOf(results, requirement)
+    }
+    session.log.info(
+      `Health check ${read} after ${Math.round((options.now() - started) / 1000)} s: ${seen.join('; ')}.`
+    )
+    pending = pendingOf(gated, requirement)
   }
   const waited = options.waitSeconds > 0 ? options.now() - started : undefined
-  for (const result of pending) {
-    const message = belowRequirement(result.record!, requirement, waited)
-    result.error = new HealthError(
-      cutShort ? `${message}\nThe last re-read got no answer: ${cutShort}` : message
+  for (const [i, r] of pending) {
+    const message = belowRequirement(r.record, requirement, waited)
+    gated[i] = failedWith(
+      r,
+      new HealthError(cutShort ? `${message}\nThe last re-read got no answer: ${cutShort}` : message)
     )
   }
+  return gated
 }

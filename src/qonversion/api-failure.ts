@@ -72,5 +72,9 @@ export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
       ? 'Qonversion had a server-side problem; re-running the workflow is safe — the same idempotency key is sent, so no duplicate is made.'
       : undefined)
   if (hint && !(response.status === 429 && exchange.refusedWaitMs !== undefined)) parts.push(hint)
-  return new ApiError(response.status, error?.code, error?.message, details, parts.join('\n'))
+  return new ApiError(
+    parts.join('\n'),
+    { status: response.status, code: error?.code, apiMessage: error?.message, details },
+    { attempts }
+  )
 }

@@ -1,5 +1,5 @@
 // The Qonversion v4 integrations API: one function per endpoint, each returning validated data and the attempts it took.
-import { ExpectedFailure, NetworkError, UnexpectedResponseError } from '../domain/errors.js'
+import { NetworkError, UnexpectedResponseError } from '../domain/errors.js'
 import { send, type HttpRequest, type RetryPolicy, type Transport } from '../net/retry.js'
 import { USER_AGENT } from '../version.js'
 import { apiErrorFrom } from './api-failure.js'
@@ -47,11 +47,6 @@ function request(
   }
 }
 
-function counted<E extends ExpectedFailure>(attempts: number, error: E): E {
-  error.attempts = attempts
-  return error
-}
-
 async function call<T>(
   api: ApiConnection,
   what: string,
@@ -64,19 +59,17 @@ async function call<T>(
     exchange = await send(httpRequest, api.policy, api.transport)
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error
-    throw counted(
-      error.attempts,
-      new NetworkError(
-        `${what} failed: ${error.message}\n` +
-          (error.hint ??
-            `Check that ${api.baseUrl} is reachable from the runner (behind a proxy, set HTTPS_PROXY and NO_PROXY).`) +
-          ' Re-running is safe: every attempt, and a re-run of this workflow run, sends the same idempotency key.',
-        error.hint
-      )
+    // The request's failure said again for this endpoint, with what to check; it stays the cause.
+    throw new NetworkError(
+      `${what} failed: ${error.message}\n` +
+        (error.hint ??
+          `Check that ${api.baseUrl} is reachable from the runner (behind a proxy, set HTTPS_PROXY and NO_PROXY).`) +
+        ' Re-running is safe: every attempt, and a re-run of this workflow run, sends the same idempotency key.',
+      { hint: error.hint, attempts: error.attempts, cause: error }
     )
   }
   const { status, body } = exchange.response
-  if (status < 200 || status >= 300) throw counted(exchange.attempts, apiErrorFrom(exchange, what))
+  if (status < 200 || status >= 300) throw apiErrorFrom(exchange, what)
   let json: unknown
   try {
     json = JSON.parse(body)
@@ -85,12 +78,10 @@ async function call<T>(
   }
   const value = json === undefined ? undefined : read(json)
   if (value === undefined) {
-    throw counted(
-      exchange.attempts,
-      new UnexpectedResponseError(
-        `${what}: the API answered HTTP ${status} but the body is not ${json === undefined ? 'valid JSON' : 'the expected record'} ` +
-          `(“${neutralise(body.replace(/\s+/g, ' '), 120)}”). Check that \`api-url\` points at the Qonversion v4 API.`
-      )
+    throw new UnexpectedResponseError(
+      `${what}: the API answered HTTP ${status} but the body is not ${json === undefined ? 'valid JSON' : 'the expected record'} ` +
+        `(“${neutralise(body.replace(/\s+/g, ' '), 120)}”). Check that \`api-url\` points at the Qonversion v4 API.`,
+      { attempts: exchange.attempts }
     )
   }
   return { value, attempts: exchange.attempts }

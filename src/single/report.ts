@@ -62,12 +62,13 @@ export async function writeSummary(report: StepReport): Promise<void> {
       ['Store', escapeHtml(report.asked.store)]
     )
   }
-  const record = report.result?.record
-  if (record) {
+  const result = report.result
+  const record = result?.record
+  if (result && record) {
     rows.push(
       ['Integration id', code(record.id)],
       ['Status', `${record.active} (${stateWord(record.active)})`],
-      ['Result', escapeHtml(report.result!.done)],
+      ['Result', escapeHtml(result.done)],
       ['Health', healthOf(record)],
       ['Last delivery', escapeHtml(neutralise(record.last_delivery_at ?? 'never', 100))],
       ['Delivery errors', String(record.delivery_error_count ?? 0)],
@@ -89,6 +90,6 @@ export async function writeSummary(report: StepReport): Promise<void> {
     ],
     ...rows
   ])
-  if (failed) addFailure(summary, report.error!)
+  if (report.error !== undefined) addFailure(summary, report.error)
   await summary.write()
 }

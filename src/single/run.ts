@@ -52,21 +52,24 @@ async function dryRun(session: ApiSession, wanted: Wanted, policy: PlanRules): P
 function verdictOf(decision: Decision): string {
   switch (decision.action) {
     case 'conflict':
+    case 'invalid':
       throw new ConflictError(`Dry run: ${decision.reason}`)
     case 'create':
-      return `would create a new integration${decision.wanted?.active ? ' and set it active' : ''}`
+      return `would create a new integration${decision.wanted.active ? ' and set it active' : ''}`
     case 'activate':
-      return `would reuse the existing integration ${decision.record!.id} and set it active`
-    default:
-      return `would reuse the existing integration ${decision.record!.id}`
+      return `would reuse the existing integration ${decision.record.id} and set it active`
+    case 'reuse':
+    case 'pause':
+    case 'nothing':
+      return `would reuse the existing integration ${decision.record.id}`
   }
 }
 
 /** The failure of a cancelled run: what it had done (the record, or the request it was in) and that a re-run is safe. */
 function cancelledFailure(cancelled: Cancelled, report: StepReport, error: unknown): string {
-  const record = report.result?.record
-  const detail = record
-    ? `integration ${record.id} ${report.result!.done}`
+  const result = report.result
+  const detail = result?.record
+    ? `integration ${result.record.id} ${result.done}`
     : error === cancelled
       ? 'nothing was sent after it'
       : (error as Error).message
@@ -123,16 +126,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
           ? { records: [], catalog: SNAPSHOT_CATALOG }
           : await session.project([wanted])
       const decisions = plan([wanted], records, catalog, policy)
-      const results = await apply(decisions, session, { concurrency: 1, keyFor: () => key })
-      const [result] = results
-      report.result = result
-      if (result.record) log.info(`Integration ${result.record.id}: ${result.done}.`)
-      await gate(results, session, {
+      const [applied] = await apply(decisions, session, { concurrency: 1, keyFor: () => key })
+      report.result = applied
+      if (applied.record) log.info(`Integration ${applied.record.id}: ${applied.done}.`)
+      const [result] = await gate([applied], session, {
         requirement: settings.requirement,
         waitSeconds: settings.waitSeconds,
         sleep: session.api.policy.sleep,
         now: session.api.policy.now
       })
+      report.result = result
       writeOutputsOrFail(() => writeOutputs(result, key))
       // `require: exists` lets a suspended record pass, but whoever reads the log should know Qonversion suspended
       // it: the record as it ends (a create or activation answered in the error state), or as it was found.
