@@ -1,6 +1,6 @@
 // Problems pinned to the manifest's lines as workflow annotations, so they show in a pull request's "Files changed":
 // which ones, at which line, and GitHub's limit of ten of each kind per step (the rest are counted in the summary).
-import * as core from '@actions/core'
+import * as core from '../runner/commands.js'
 import type { Result } from '../pipeline/apply.js'
 import { ConflictError, HealthError, InputError } from '../domain/errors.js'
 import { WRITES, effectOf, titleOf } from '../domain/plan.js'

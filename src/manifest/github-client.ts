@@ -132,7 +132,7 @@ export function rateLimitWaitMs(response: HttpResponse, now: number): number | u
 const RETRY_STATUSES = new Set([408, 500, 502, 503, 504])
 
 export function githubClient(options: GitHubClientOptions): GitHubClient {
-  const env = options.env ?? process.env
+  const env = options.env ?? {}
   // Field by field: a caller passing its own optional clock hands over `undefined` for what it leaves out.
   const budget: GitHubBudget = {
     totalMs: options.budget?.totalMs ?? GITHUB_BUDGET.totalMs,

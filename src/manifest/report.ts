@@ -1,5 +1,5 @@
 // The manifest's plan as data and as a table: one builder for the outputs, the job summary and the PR comment.
-import * as core from '@actions/core'
+import * as core from '../runner/commands.js'
 import type { Result } from '../pipeline/apply.js'
 import { healthOf } from '../domain/health.js'
 import { REFUSALS, WRITES, effectOf, type Action } from '../domain/plan.js'
@@ -110,9 +110,9 @@ export function writeManifestOutputs(rows: PlanRow[], changes: number, drift: bo
   setOutput('integrations', JSON.stringify(ids))
 }
 
-export async function writeManifestSummary(markdown: string, error?: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const summary = core.summary.addRaw(markdown, true)
+export function writeManifestSummary(markdown: string, error?: string): void {
+  if (!core.runnerEnv().GITHUB_STEP_SUMMARY) return
+  const summary = new core.Summary().addRaw(markdown, true)
   if (error) addFailure(summary, error)
-  await summary.write()
+  summary.write()
 }

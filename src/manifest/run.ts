@@ -2,7 +2,7 @@
 // that fails its step. The same planner, executor and gate as the single step, for every entry of the file.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import * as core from '@actions/core'
+import * as core from '../runner/commands.js'
 import { apply, preview, type Result } from '../pipeline/apply.js'
 import { RERUN_IS_SAFE, cancellation, cancelledLine, untilCancelled } from '../net/cancel.js'
 import { readManifest } from './file.js'
@@ -59,6 +59,9 @@ export interface ManifestRunOptions extends RunOptions {
   githubBudget?: Partial<GitHubBudget>
 }
 
+/** The runner's environment as the entry read it (core.runnerEnv()). */
+type Env = Readonly<Record<string, string | undefined>>
+
 /** Where this run's comment goes; undefined (said in the log) when it posts none. */
 interface CommentTarget {
   token: string
@@ -69,10 +72,10 @@ interface CommentTarget {
   takeOverLegacy: boolean
 }
 
-function commentTargetOf(config: ManifestConfig, log: RedactingLog): CommentTarget | undefined {
+function commentTargetOf(config: ManifestConfig, env: Env, log: RedactingLog): CommentTarget | undefined {
   if (!config.commentOnPr) return undefined
-  const pullRequest = pullRequestOf(process.env)
-  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/')
+  const pullRequest = pullRequestOf(env)
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
   if (!config.githubToken || pullRequest === undefined || !owner || !repo) {
     log.info(
       'Not commenting: the plan goes to the job summary only (no `github-token`, or not a pull request).'
@@ -93,11 +96,16 @@ function commentTargetOf(config: ManifestConfig, log: RedactingLog): CommentTarg
  * One GitHub client for the whole run, made at its first use: every call to GitHub (the reviewed plan, the comment,
  * the drift issue) shares its one time budget, so all of them together cannot hold the step longer than it allows.
  */
-function sharedGitHub(options: ManifestRunOptions, log: RedactingLog): (token: string) => GitHubClient {
+function sharedGitHub(
+  options: ManifestRunOptions,
+  env: Env,
+  log: RedactingLog
+): (token: string) => GitHubClient {
   let client: GitHubClient | undefined
   return (token) =>
     (client ??= githubClient({
       token,
+      env,
       budget: options.githubBudget,
       clock: { sleep: options.sleep, now: options.now, random: options.random },
       log
@@ -105,7 +113,7 @@ function sharedGitHub(options: ManifestRunOptions, log: RedactingLog): (token: s
 }
 
 /** What the flow knows of the workflow run for GitHub, read from the runner's environment once, here. */
-function githubRunOf(env: NodeJS.ProcessEnv) {
+function githubRunOf(env: Env) {
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
@@ -200,6 +208,7 @@ function problemsOf(error: unknown): string[] {
  */
 function readConfigAndFile(
   raw: Parameters<typeof parseManifestInputs>[0],
+  workspace: string,
   onInputs: (config: ManifestConfig) => void
 ) {
   let inputs: ReturnType<typeof parseManifestInputs> | undefined
@@ -212,7 +221,7 @@ function readConfigAndFile(
   }
   let entries: ReturnType<typeof readManifest>
   try {
-    entries = readManifest(process.env.GITHUB_WORKSPACE || process.cwd(), raw.file)
+    entries = readManifest(workspace, raw.file)
   } catch (error) {
     if (!inputs) {
       const all = [...inputProblems, ...problemsOf(error)]
@@ -306,7 +315,10 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
       base.warning(line)
     }
   }
-  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+  // The runner's environment, read once: everything below gets its part of it as an argument.
+  const env = core.runnerEnv()
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  options = { proxyEnv: env, ...options }
   let markdown: string | undefined
   let results: Result[] | undefined
   let changes = 0
@@ -314,17 +326,17 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
   let annotations: Annotation[] = []
   let target: CommentTarget | undefined
   let label: string | undefined
-  const github = sharedGitHub(options, log)
-  const githubRun = githubRunOf(process.env)
+  const github = sharedGitHub(options, env, log)
+  const githubRun = githubRunOf(env)
   try {
     const raw = readInputs((name) => core.getInput(name), MANIFEST_INPUT_DEFAULTS)
     if (raw['secret-key']) log.mask(raw['secret-key'])
     // Masked before anything can fail: GitHub's error texts may echo the token.
     if (raw['github-token']) log.mask(raw['github-token'])
     file = raw.file
-    const { config, warnings, entries } = readConfigAndFile(raw, (c) => {
+    const { config, warnings, entries } = readConfigAndFile(raw, workspace, (c) => {
       label = c.label
-      target = commentTargetOf(c, log)
+      target = commentTargetOf(c, env, log)
     })
     warnings.forEach(log.warning)
     const wanted: Wanted[] = entries.map((e) => ({
@@ -337,7 +349,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     }))
     const expected = await expectedPlan(config, github, githubRun, log)
 
-    const run = runIdentity(process.env)
+    const run = runIdentity(env)
     const entryKey = keyFor(run, environmentOf(config.secretKey))
     if (config.mode === 'apply') keyWarnings(run).forEach(log.warning)
 
@@ -349,7 +361,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     const decisions = plan(wanted, records, catalog, {
       onMatch: 'manage',
       prune: config.prune,
-      rerun: isRerun(process.env)
+      rerun: isRerun(env)
     })
     const digest = planDigest(decisions)
     decisions.forEach((d) => log.info(logLine(d)))
@@ -454,11 +466,11 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     if (cancelled) markdown = markdown.replace(/\n|$/, `\n\n${cancelledLine(cancelled)}\n`)
     const note = droppedNote(writeAnnotations(annotations, used))
     const failed = note ? `${markdown}\n\n${note}` : markdown
-    await writeSummaryOrWarn(() => writeManifestSummary(failed, message), log.warning)
+    writeSummaryOrWarn(() => writeManifestSummary(failed, message), log.warning)
     core.setFailed(log.redact(`${NAME}: ${message}`))
     return
   }
   const note = droppedNote(writeAnnotations(annotations, used))
   const done = note ? `${markdown}\n\n${note}` : markdown
-  await writeSummaryOrWarn(() => writeManifestSummary(done), log.warning)
+  writeSummaryOrWarn(() => writeManifestSummary(done), log.warning)
 }

@@ -27,6 +27,8 @@ export interface RunOptions {
   transport?: Transport
   /** The job's cancellation (SIGINT/SIGTERM): aborts the request in flight and every wait, and starts nothing new. */
   signal?: AbortSignal
+  /** The proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) as the runner set them; none, a direct connection. */
+  proxyEnv?: Readonly<Record<string, string | undefined>>
 }
 
 /** How to reach the API: the part of the config that both actions share. */
@@ -44,7 +46,7 @@ export function apiConnection(
   log: Log,
   mode: { readOnly: boolean; backoff?: SharedBackoff }
 ): ApiConnection {
-  const transport = options.transport ?? transportFor(process.env)
+  const transport = options.transport ?? transportFor(options.proxyEnv ?? {})
   return {
     baseUrl: connection.apiUrl,
     secretKey: connection.secretKey,

@@ -12,12 +12,25 @@ export interface RunnerIo {
   write: (text: string) => void
 }
 
-const processIo: RunnerIo = { env: process.env, write: (text) => void process.stdout.write(text) }
+const processIo: RunnerIo = {
+  get env() {
+    return process.env
+  },
+  write: (text) => void process.stdout.write(text)
+}
 let io: RunnerIo = processIo
 
 /** Points every command at another stdout and environment (tests); with no argument, back to the process's. */
 export function useRunnerIo(next: RunnerIo = processIo): void {
   io = next
+}
+
+/**
+ * The environment as the runner set it for this step: the one place src/ reads it. The entry flows take it once
+ * and hand each part (run identity, workspace, proxy variables, GitHub's addresses) to what needs it.
+ */
+export function runnerEnv(): Readonly<Record<string, string | undefined>> {
+  return io.env
 }
 
 /** A workflow command's message: `%`, CR and LF escaped so one command stays one line. */

@@ -1,8 +1,9 @@
 // The step's two runner files: outputs that cannot be written fail the step with one clear error (later steps would
 // read nothing), a summary that cannot be written is only a warning (the step's own result stands).
 import { ExpectedFailure } from '../domain/errors.js'
+import { runnerEnv } from './commands.js'
 
-/** The error's own words, without the `Error: ` that @actions/core's file commands put in front. */
+/** The error's own words, without an `Error: ` in front. */
 const reasonOf = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).replace(/^Error: /, '')
 
@@ -12,7 +13,7 @@ export function writeOutputsOrFail(write: () => void): void {
     write()
   } catch (error) {
     throw new ExpectedFailure(
-      `the step's outputs could not be written to GITHUB_OUTPUT (${process.env.GITHUB_OUTPUT ?? 'not set'}): ` +
+      `the step's outputs could not be written to GITHUB_OUTPUT (${runnerEnv().GITHUB_OUTPUT ?? 'not set'}): ` +
         `${reasonOf(error)}. Later steps get no outputs from this one; what it did is in the log above.`,
       { cause: error }
     )
@@ -20,15 +21,12 @@ export function writeOutputsOrFail(write: () => void): void {
 }
 
 /** Runs `write` (the job summary); a failure is a warning naming GITHUB_STEP_SUMMARY. */
-export async function writeSummaryOrWarn(
-  write: () => Promise<void>,
-  warning: (line: string) => void
-): Promise<void> {
+export function writeSummaryOrWarn(write: () => void, warning: (line: string) => void): void {
   try {
-    await write()
+    write()
   } catch (error) {
     warning(
-      `The job summary could not be written to GITHUB_STEP_SUMMARY (${process.env.GITHUB_STEP_SUMMARY}): ` +
+      `The job summary could not be written to GITHUB_STEP_SUMMARY (${runnerEnv().GITHUB_STEP_SUMMARY}): ` +
         `${reasonOf(error)}. The step's result stands; the log has the same facts.`
     )
   }

@@ -1,5 +1,5 @@
 // The log every line of the run goes through: the secret is masked in the runner and scrubbed from every line.
-import * as core from '@actions/core'
+import * as core from './commands.js'
 import { scrubUrlCredentials } from '../net/url-credentials.js'
 
 export interface RedactingLog {

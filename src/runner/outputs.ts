@@ -1,5 +1,5 @@
 // Step outputs as the runner takes them: server text exactly as sent, within GitHub's size limit for one output.
-import * as core from '@actions/core'
+import * as core from './commands.js'
 import { fitOutput } from './output-limit.js'
 
 /** Sets one output as given, or cut with a note (and a warning) when it is over GitHub's limit for one output. */

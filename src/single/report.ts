@@ -1,6 +1,6 @@
 // The single step's outputs and job summary. Server text arrives here exactly as sent: outputs carry it so (within
 // GitHub's size limit), the summary neutralises it.
-import * as core from '@actions/core'
+import * as core from '../runner/commands.js'
 import { stateWord, type Result } from '../pipeline/apply.js'
 import { healthOf } from '../domain/health.js'
 import { setOutput } from '../runner/outputs.js'
@@ -52,8 +52,8 @@ const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
  * The job summary of every run, failed ones included: what was asked, what happened, the error. Values are the
  * user's own inputs and the record's fields, never the key. Outside a runner there is no summary file.
  */
-export async function writeSummary(report: StepReport): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+export function writeSummary(report: StepReport): void {
+  if (!core.runnerEnv().GITHUB_STEP_SUMMARY) return
   const rows: [string, string][] = []
   if (report.asked) {
     rows.push(
@@ -81,7 +81,7 @@ export async function writeSummary(report: StepReport): Promise<void> {
   const failed = report.error !== undefined
   const ending = report.cancelled ? ' — cancelled' : failed ? ' — failed' : ''
   const heading = `Qonversion integration${report.dryRun !== undefined ? ' (dry run)' : ''}${ending}`
-  const summary = core.summary.addHeading(heading, 3)
+  const summary = new core.Summary().addHeading(heading, 3)
   if (report.cancelled) summary.addRaw(report.cancelled, true).addEOL()
   summary.addTable([
     [
@@ -91,5 +91,5 @@ export async function writeSummary(report: StepReport): Promise<void> {
     ...rows
   ])
   if (report.error !== undefined) addFailure(summary, report.error)
-  await summary.write()
+  summary.write()
 }

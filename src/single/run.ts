@@ -1,6 +1,6 @@
 // The single-integration step from start to end — inputs, plan, apply, gate, report — and the one place that
 // fails the step. It is the one-entry case of the pipeline the manifest action runs for many.
-import * as core from '@actions/core'
+import * as core from '../runner/commands.js'
 import { apply } from '../pipeline/apply.js'
 import { RERUN_IS_SAFE, cancellation, cancelledLine } from '../net/cancel.js'
 import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
@@ -79,6 +79,9 @@ function cancelledFailure(cancelled: Cancelled, report: StepReport, error: unkno
 export async function run(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   const report: StepReport = { attempts: 0 }
+  // The runner's environment, read once: everything below gets its part of it as an argument.
+  const env = core.runnerEnv()
+  options = { proxyEnv: env, ...options }
   try {
     const raw = readInputs((name) => core.getInput(name), INPUT_DEFAULTS)
     report.asked = { title: raw.title, provider: raw.provider, store: raw.store }
@@ -86,7 +89,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const { settings, warnings } = parseSettings(raw)
     warnings.forEach(log.warning)
 
-    const run = runIdentity(process.env)
+    const run = runIdentity(env)
     if (!settings.idempotencyKey) keyWarnings(run).forEach(log.warning)
     const key = settings.idempotencyKey ?? keyFor(run, environmentOf(settings.secretKey))(settings)
     report.key = key
@@ -107,7 +110,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const policy: PlanRules = {
       onMatch: settings.ifExists,
       prune: 'false',
-      rerun: isRerun(process.env)
+      rerun: isRerun(env)
     }
     try {
       if (settings.dryRun) {
@@ -168,6 +171,6 @@ export async function run(options: RunOptions = {}): Promise<void> {
     report.error = log.redact(message)
     core.setFailed(log.redact(`${ACTION_NAME}: ${report.error}`))
   } finally {
-    await writeSummaryOrWarn(() => writeSummary(report), log.warning)
+    writeSummaryOrWarn(() => writeSummary(report), log.warning)
   }
 }
