@@ -1,17 +1,12 @@
-// Cancellation (issue 15 item 11) where it is decided: the signal handler, the cancellable wait, the HTTP exchange
-// (nothing new sent, the request in flight ended through the transport), apply and the gate.
+// Cancellation where the network layer decides it: the signal handler, the cancellable wait, and the HTTP exchange
+// (nothing new sent, the request in flight ended through the transport).
 import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import { apply, type Result } from '../../src/pipeline/apply.js'
 import { cancelOnSignals, cancellableSleep, cancellation, untilCancelled } from '../../src/net/cancel.js'
 import { Cancelled } from '../../src/domain/errors.js'
-import { gate } from '../../src/pipeline/gate.js'
 import { send, type RetryPolicy } from '../../src/net/retry.js'
-import type { Decision } from '../../src/domain/plan.js'
-import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
-import { Session, connect } from '../../src/pipeline/session.js'
 import { direct } from '../../src/net/transport.js'
 
 const cancelledBy = (name: string): AbortSignal => {
@@ -146,95 +141,5 @@ describe('a cancelled exchange', () => {
       )
     ).rejects.toThrow(new Cancelled('GET /v4/integrations: cancelled by SIGTERM; not sent'))
     expect(arrived).toHaveLength(before)
-  })
-})
-
-describe('apply and the gate, cancelled', () => {
-  const record = (id: string, title: string): IntegrationRecord => ({
-    object: 'integration',
-    id,
-    title,
-    integration: 'Amplitude',
-    target_platform: 'iOS',
-    active: 0,
-    last_delivery_at: null,
-    last_error_at: null,
-    last_error_message: null,
-    delivery_error_count: 0
-  })
-  const wanted = (title: string) => ({
-    title,
-    provider: 'amplitude',
-    store: 'iOS',
-    active: undefined,
-    source: `f.yml:${title}`
-  })
-  const sessionWith = (signal: AbortSignal, sent: string[], sleep?: (ms: number) => Promise<void>) =>
-    new Session(
-      connect(
-        { apiUrl: 'https://api.test/v4', secretKey: 'sk_x', maxAttempts: 2, timeoutMs: 1000 },
-        {
-          signal,
-          sleep,
-          transport: (request) => {
-            sent.push(`${request.method} ${new URL(request.url).pathname}`)
-            return Promise.reject(new Error('no network in this test'))
-          }
-        },
-        { info: () => undefined, warning: () => undefined, debug: () => undefined },
-        { readOnly: false }
-      ),
-      { info: () => undefined, warning: () => undefined, debug: () => undefined }
-    )
-
-  it('starts no write after the signal; a decision that needs no request is still reported as found', async () => {
-    const sent: string[] = []
-    const found = record('r1', 'Kept')
-    const decisions: Decision[] = [
-      { action: 'reuse', wanted: wanted('Kept'), record: found },
-      { action: 'create', wanted: wanted('New') },
-      { action: 'activate', wanted: wanted('Paused'), record: record('r2', 'Paused') }
-    ]
-    const results = await apply(decisions, sessionWith(cancelledBy('SIGINT'), sent), {
-      concurrency: 2,
-      keyFor: () => 'key'
-    })
-    expect(sent).toEqual([])
-    expect(results.map((r) => [r.done, r.record?.id, r.error?.message])).toEqual([
-      ['reused (paused)', 'r1', undefined],
-      ['not started (cancelled)', undefined, 'not started: cancelled by SIGINT'],
-      ['not started (cancelled)', 'r2', 'not started: cancelled by SIGINT']
-    ])
-    expect(results[1].error).toBeInstanceOf(Cancelled)
-  })
-
-  it('the gate stops waiting at the signal and keeps each record', async () => {
-    const controller = new AbortController()
-    const sent: string[] = []
-    // The wait never ends by itself: only the cancellation can end it.
-    const session = sessionWith(controller.signal, sent, () => new Promise<void>(() => undefined))
-    const created = record('r9', 'Waiting')
-    const results: Result[] = [
-      {
-        decision: { action: 'create', wanted: wanted('Waiting') },
-        record: created,
-        created: true,
-        done: 'created (paused)'
-      }
-    ]
-    const gated = gate(results, session, {
-      requirement: 'delivering',
-      waitSeconds: 600,
-      sleep: session.api.policy.sleep,
-      now: Date.now
-    })
-    controller.abort(new Cancelled('cancelled by SIGINT'))
-    await gated
-    expect(sent).toEqual([])
-    expect(results[0].record).toBe(created)
-    expect(results[0].error).toBeInstanceOf(Cancelled)
-    expect(results[0].error?.message).toBe(
-      'Integration r9 (created (paused)): the wait for `require: delivering` was cancelled; it was paused.'
-    )
   })
 })

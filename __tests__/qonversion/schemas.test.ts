@@ -1,14 +1,7 @@
-// Server text as the parsing, printing and output layers treat it: kept exact when read, neutralised when printed,
-// cut with a note only past GitHub's 1 MB per output.
+// Response schemas keep server text exact: a record's fields read as sent, a repeated id listed once.
 import { describe, expect, it } from '@jest/globals'
-import nock from 'nock'
-import { useNock } from '../../__fixtures__/use-nock.js'
-import { API, baseInputs, record, runAction } from '../../__fixtures__/run-action.js'
-import { MAX_OUTPUT_BYTES, fitOutput } from '../../src/runner/output-limit.js'
 import { integrationListSchema, integrationResponseSchema } from '../../src/qonversion/schemas.js'
-import { neutralise } from '../../src/net/untrusted.js'
-
-useNock()
+import { record } from '../../__fixtures__/records.js'
 
 const TITLE = `A\tB${'😀'.repeat(252)}\n`
 
@@ -33,53 +26,5 @@ describe('parsing keeps server text exact', () => {
       ['A', 1],
       ['B', 0]
     ])
-  })
-})
-
-describe('neutralise, where text is printed', () => {
-  it('escapes controls and caps without splitting an emoji', () => {
-    expect(neutralise('a\tb\nc\u2028', 100)).toBe('a\\tb\\nc\\u2028')
-    const capped = neutralise('x😀😀', 2)
-    expect(capped).toBe('x…')
-    expect(neutralise('😀😀', 3)).toBe('😀…')
-  })
-})
-
-describe('outputs over GitHub’s 1 MB per output', () => {
-  it('a value that fits is unchanged, whatever it holds', () => {
-    expect(fitOutput(TITLE)).toEqual({ value: TITLE, cut: false })
-    const exactlyFull = 'a'.repeat(MAX_OUTPUT_BYTES)
-    expect(fitOutput(exactlyFull).value).toBe(exactlyFull)
-  })
-
-  it('a longer value is cut to the limit at a character boundary, its start unchanged, with a note', () => {
-    const long = `a${'😀'.repeat(MAX_OUTPUT_BYTES / 4)}`
-    const { value, cut } = fitOutput(long)
-    expect(cut).toBe(true)
-    expect(Buffer.byteLength(value, 'utf8')).toBeLessThanOrEqual(MAX_OUTPUT_BYTES)
-    const [head, note] = value.split('… [cut:')
-    expect(long.startsWith(head)).toBe(true)
-    expect(head.length).toBeGreaterThan(MAX_OUTPUT_BYTES / 2 - 100)
-    expect(note).toBe(
-      ` the value was ${Buffer.byteLength(long)} bytes, over GitHub's limit of 1 MB per output]`
-    )
-  })
-
-  it('the single action cuts an over-long output with a warning and sets the others exactly', async () => {
-    const message = `E\n${'x'.repeat(1_200_000)}`
-    nock(API)
-      .post('/integrations')
-      .reply(201, record({ last_error_message: message }))
-    const result = await runAction(baseInputs)
-    expect(result.failed).toBe(false)
-    expect(result.stdout).toMatch(
-      /::warning::Output `last-error` is over GitHub's limit of 1 MB per output, so it was cut\./
-    )
-    expect(result.stdout).toMatch(/::warning::Output `integration` is over GitHub's limit/)
-    expect(result.outputs['last-error'].startsWith('E\nxxx')).toBe(true)
-    expect(result.outputs['last-error']).toMatch(
-      /… \[cut: the value was 1200002 bytes, over GitHub's limit of 1 MB per output\]$/
-    )
-    expect(result.outputs['integration-id']).toBe('gNl6hyM6')
   })
 })

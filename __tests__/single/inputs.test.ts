@@ -187,3 +187,30 @@ describe('environmentOf', () => {
     expect(environmentOf('sk_1')).toBe('production')
   })
 })
+
+describe('api-url with credentials is refused without echoing them', () => {
+  const PASSWORD = 'hunter2-Zq9'
+  const WITH_PASSWORD = `http://ci-bot:${PASSWORD}@qonversion.internal/v4`
+  const single: RawInputs = {
+    ...INPUT_DEFAULTS,
+    title: 'T',
+    provider: 'amplitude',
+    store: 'iOS',
+    'secret-key': 'sk_abc'
+  }
+
+  it.each([WITH_PASSWORD, `https://ci-bot:${PASSWORD}@qonversion.internal/v4`])(
+    'the single action: %s',
+    (url) => {
+      let message = ''
+      try {
+        parseSettings({ ...single, 'api-url': url })
+      } catch (error) {
+        message = (error as Error).message
+      }
+      expect(message).toMatch(/^Input `api-url` is `https?:\/\/\*\*\*@qonversion\.internal\/v4`/)
+      expect(message).not.toContain(PASSWORD)
+      expect(message).not.toContain('ci-bot')
+    }
+  )
+})

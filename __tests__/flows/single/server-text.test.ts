@@ -199,3 +199,23 @@ describe('a body over the cap', () => {
     expect(result.summary).toContain('larger than 4 MiB')
   })
 })
+
+describe('outputs over GitHub’s 1 MB per output', () => {
+  it('the single action cuts an over-long output with a warning and sets the others exactly', async () => {
+    const message = `E\n${'x'.repeat(1_200_000)}`
+    nock(API)
+      .post('/integrations')
+      .reply(201, record({ last_error_message: message }))
+    const result = await runAction(baseInputs)
+    expect(result.failed).toBe(false)
+    expect(result.stdout).toMatch(
+      /::warning::Output `last-error` is over GitHub's limit of 1 MB per output, so it was cut\./
+    )
+    expect(result.stdout).toMatch(/::warning::Output `integration` is over GitHub's limit/)
+    expect(result.outputs['last-error'].startsWith('E\nxxx')).toBe(true)
+    expect(result.outputs['last-error']).toMatch(
+      /… \[cut: the value was 1200002 bytes, over GitHub's limit of 1 MB per output\]$/
+    )
+    expect(result.outputs['integration-id']).toBe('gNl6hyM6')
+  })
+})
