@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { planDigest } from '../../src/domain/plan-digest.js'
 import type { Decision, Wanted } from '../../src/domain/plan.js'
 import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
+import { integration } from '../../__fixtures__/records.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
   title: 'Amplitude — iOS',
@@ -12,14 +13,8 @@ const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
   source: 'f.yml:2',
   ...overrides
 })
-const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord => ({
-  id: 'amp1',
-  title: 'Amplitude — iOS',
-  integration: 'Amplitude',
-  target_platform: 'iOS',
-  active: 0,
-  ...overrides
-})
+const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord =>
+  integration({ id: 'amp1', ...overrides })
 const PLAN: Decision[] = [
   { wanted: wanted(), action: 'activate', record: rec() },
   { wanted: wanted({ title: 'Hook', provider: 'webhooks', source: 'f.yml:5' }), action: 'create' },

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { SNAPSHOT_CATALOG, type Catalog } from '../../src/domain/catalog.js'
 import { effectOf, plan, type Decision, type Policy, type Wanted } from '../../src/domain/plan.js'
 import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
+import { integration } from '../../__fixtures__/records.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
   title: 'Amplitude — iOS',
@@ -13,14 +14,8 @@ const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
   ...overrides
 })
 
-const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord => ({
-  id: 'REC1',
-  title: 'Amplitude — iOS',
-  integration: 'Amplitude',
-  target_platform: 'iOS',
-  active: 0,
-  ...overrides
-})
+const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord =>
+  integration({ id: 'REC1', ...overrides })
 
 const policy = (overrides: Partial<Policy> = {}): Policy => ({
   onMatch: 'reuse',

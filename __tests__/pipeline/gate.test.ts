@@ -9,27 +9,16 @@ import { gate } from '../../src/pipeline/gate.js'
 import type { Requirement } from '../../src/domain/health.js'
 import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
 import { Session, connect } from '../../src/pipeline/session.js'
+import { NEVER_DELIVERED, integration, list } from '../../__fixtures__/records.js'
 
 const API = 'https://api.test/v4'
 const KEY = 'sk_gate_test_key'
 const T0 = Date.parse('2026-11-27T12:00:00Z')
 
-const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord => ({
-  object: 'integration',
-  id: 'gNl6hyM6',
-  title: 'Amplitude — iOS',
-  integration: 'Amplitude',
-  target_platform: 'iOS',
-  active: 1,
-  last_delivery_at: null,
-  last_error_at: null,
-  last_error_message: null,
-  delivery_error_count: 0,
-  ...overrides
-})
+const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord =>
+  integration({ object: 'integration', active: 1, ...NEVER_DELIVERED, ...overrides })
 const idle = rec()
 const healthy = rec({ last_delivery_at: '2026-11-27T12:00:20Z' })
-const list = (...records: IntegrationRecord[]) => ({ object: 'list', data: records })
 
 let clock: number
 let sleeps: number[]

@@ -4,8 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../../../__fixtures__/use-nock.js'
 import { API, baseInputs, record, runAction } from '../../../__fixtures__/run-action.js'
-
-const list = (...records: Record<string, unknown>[]) => ({ object: 'list', data: records, has_more: false })
+import { list } from '../../../__fixtures__/records.js'
 
 interface Sent {
   path: string

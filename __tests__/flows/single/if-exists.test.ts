@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../../../__fixtures__/use-nock.js'
 import { API, baseInputs, record, runAction } from '../../../__fixtures__/run-action.js'
+import { list } from '../../../__fixtures__/records.js'
 
 const catalog = {
   object: 'list',
@@ -20,8 +21,6 @@ const catalog = {
     }
   ]
 }
-const list = (...records: Record<string, unknown>[]) => ({ object: 'list', data: records, has_more: false })
-
 useNock()
 
 describe('if-exists: create (default)', () => {
