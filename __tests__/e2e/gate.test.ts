@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/run-action.mjs'
-import { NODE, NODE_NAME, emulatorForFile } from '../../__fixtures__/e2e.js'
+import { NODE, NODE_NAME, emulatorForFile, fastClock } from '../../__fixtures__/e2e.js'
 
 const { emu, newRun, writes, inputs } = emulatorForFile(8000)
 const run = (withInputs: Record<string, string>, env: Record<string, string | undefined> = {}) =>
@@ -149,41 +149,49 @@ describe(`hardening, on dist/index.js (${NODE_NAME})`, () => {
 })
 
 describe('the health gate, on dist/index.js against the emulator', () => {
+  // The bundle runs on a clock SPEED times fast: its waits are the ones asked for (`wait-seconds: 6` waits 6 s of
+  // its clock) in a fraction of the time; the emulator's delivery times are real ones, so they are scaled to match.
+  const SPEED = 5
+  const gated = (withInputs: Record<string, string>) =>
+    runAction({ inputs: withInputs, run: newRun(), node: NODE, nodeArgs: fastClock(SPEED) })
+
   it('passes at once on a delivering integration', async () => {
     emu.scenario({ kind: 'deliver', afterMs: 0 })
-    const result = await run(inputs({ activate: 'true', require: 'delivering' }))
+    const result = await gated(inputs({ activate: 'true', require: 'delivering' }))
     expect(result.code).toBe(0)
     expect(result.outputs.health).toBe('healthy')
     expect(emu.requests().filter((r) => r.method === 'GET')).toHaveLength(0)
   })
 
   it('passes after waiting for a first delivery', async () => {
-    emu.scenario({ kind: 'deliver', afterMs: 1500 })
-    const result = await run(inputs({ activate: 'true', require: 'delivering', 'wait-seconds': '20' }))
+    emu.scenario({ kind: 'deliver', afterMs: 1500 / SPEED })
+    const result = await gated(inputs({ activate: 'true', require: 'delivering', 'wait-seconds': '20' }))
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/Health check 1 after \d+ s: \w+ healthy, 0 delivery error\(s\)\./)
     expect(result.outputs['last-delivery-at']).not.toBe('')
   })
 
   it('fails after waiting, saying how long and the last health seen, with every output set', async () => {
-    const result = await run(inputs({ activate: 'true', require: 'delivering', 'wait-seconds': '6' }))
+    const result = await gated(inputs({ activate: 'true', require: 'delivering', 'wait-seconds': '6' }))
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(
       /is idle; `require: delivering` needs healthy — waited 6 s, the last health seen was idle/
     )
     expect(emu.requests().filter((r) => r.method === 'GET')).toHaveLength(2)
+    // Six seconds of the bundle's clock, well under six of the test's.
+    expect(result.ms).toBeLessThan(6000)
     expect(result.outputs).toMatchObject({ health: 'idle', 'delivery-error-count': '0', created: 'true' })
   })
 
   it('fails while waiting when deliveries keep failing and Qonversion suspends the integration', async () => {
     emu.scenario({
       kind: 'fail',
-      afterMs: 500,
-      everyMs: 500,
+      afterMs: 500 / SPEED,
+      everyMs: 500 / SPEED,
       suspendAfterErrors: 3,
       message: 'Invalid API key'
     })
-    const result = await run(inputs({ activate: 'true', require: 'delivering', 'wait-seconds': '6' }))
+    const result = await gated(inputs({ activate: 'true', require: 'delivering', 'wait-seconds': '6' }))
     expect(result.code).toBe(1)
     // Idle when activated; by the first re-read (4 s) three deliveries have failed and it is suspended.
     expect(result.stdout).toMatch(/Health check 1 after 4 s: \w+ error, 3 delivery error\(s\)\./)
@@ -209,7 +217,7 @@ describe('the health gate, on dist/index.js against the emulator', () => {
         delivery_error_count: 4
       }
     ])
-    const result = await run(inputs({ 'if-exists': 'reuse', require: 'healthy' }))
+    const result = await gated(inputs({ 'if-exists': 'reuse', require: 'healthy' }))
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(
       /Last error: Invalid API key \(at 2026-11-29T22:14:00Z\); delivery errors since the last success: 4/

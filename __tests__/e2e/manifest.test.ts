@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from '../../scripts/run-action.mjs'
-import { NODE, NODE_NAME, SANDBOX, emulatorForFile } from '../../__fixtures__/e2e.js'
+import { NODE, NODE_NAME, SANDBOX, emulatorForFile, fastClock } from '../../__fixtures__/e2e.js'
 import { startGitHub, type GitHubStandIn, type Handler } from '../../__fixtures__/github-stand-in.js'
 
 const FILE = '.github/qonversion-integrations.yml'
@@ -324,7 +324,11 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}: the pull-request comment`
   const HEAD = 'fedcba9876543210fedcba9876543210fedcba98'
   const ONE = ['integrations:', '  - {title: AppsFlyer, provider: appsflyer, store: Android}', ''].join('\n')
 
-  async function planOnPullRequest(handler: Handler, inputs: Record<string, string> = {}) {
+  async function planOnPullRequest(
+    handler: Handler,
+    inputs: Record<string, string> = {},
+    nodeArgs: string[] = []
+  ) {
     github = await startGitHub(handler)
     const event = join(mkdtempSync(join(tmpdir(), 'qia-event-')), 'event.json')
     writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: HEAD } } }))
@@ -346,7 +350,8 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}: the pull-request comment`
         GITHUB_REPOSITORY: 'acme/app'
       },
       run: newRun(),
-      node: NODE
+      node: NODE,
+      nodeArgs
     })
   }
 
@@ -375,7 +380,8 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}: the pull-request comment`
   })
 
   it('a GitHub that accepts the connection and never answers delays the step by at most 60 s: a warning, and the plan stands', async () => {
-    const result = await planOnPullRequest(() => 'hang')
+    // On a clock ten times fast: 60 s of the bundle's time (each attempt's 10 s timeout too) in about six.
+    const result = await planOnPullRequest(() => 'hang', {}, fastClock(10))
     expect(result.ms).toBeLessThan(62_000)
     expect(result.code).toBe(0)
     expect(result.outputs.changes).toBe('1')
