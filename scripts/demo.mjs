@@ -1,7 +1,11 @@
 // `npm run demo`: the committed actions against the local Qonversion emulator — a create and its re-run, the release
-// gate passing on a delivering integration and stopping on a suspended one, and the manifest's plan/apply/check.
+// gate passing on a delivering integration and stopping on a suspended one, and the manifest's review loop.
 // @ts-check
 import { start } from '../emulator/server.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startReviewGitHub } from './github-review-stand-in.mjs'
 import { runAction, runnerLog } from './run-action.mjs'
 
 /** @param {string} title */
@@ -104,49 +108,94 @@ async function gateDemo(base) {
     throw new Error('the gate did not stop on a suspended integration')
 }
 
-/** Integrations as code: plan shows creates, apply makes them, plan again is empty, drift is caught by check. */
-async function manifestDemo() {
+/**
+ * The manifest's review loop: the plan commented on a pull request (with its digest), the merge's apply insisting on
+ * that plan, drift behind the file's back, and the nightly check opening an issue. GitHub is a local stand-in.
+ */
+async function reviewLoopDemo() {
   const file = [
     'integrations:',
-    '  - title: Amplitude — iOS',
-    '    provider: amplitude',
-    '    store: iOS',
-    '  - title: Amplitude — Android',
-    '    provider: amplitude',
-    '    store: Android',
-    '  - title: Webhooks',
-    '    provider: webhooks',
-    '    store: Stripe',
-    '    active: false',
+    '  - {title: Amplitude — iOS, provider: amplitude, store: iOS}',
+    '  - {title: Webhooks, provider: webhooks, store: Stripe, active: false}',
     ''
   ].join('\n')
-  const files = { '.github/qonversion-integrations.yml': file }
-  console.log(`\n.github/qonversion-integrations.yml:\n${file}`)
-  /** @param {string} mode @param {string} id */
-  const manifest = async (mode, id) => {
-    rule(`manifest: mode ${mode}`)
+  const sha = 'c0ffee1234567890c0ffee1234567890c0ffee12'
+  const github = await startReviewGitHub({
+    owner: 'acme',
+    repo: 'mobile-app',
+    pullRequest: 12,
+    mergedSha: sha
+  })
+  const eventDir = mkdtempSync(join(tmpdir(), 'qia-demo-'))
+  const payload = join(eventDir, 'event.json')
+  writeFileSync(payload, JSON.stringify({ pull_request: { number: 12, head: { sha } } }))
+  console.log(
+    `\nGitHub here is a LOCAL STAND-IN on ${github.url} (pull request #12, merged as ${sha.slice(0, 7)}); ` +
+      `nothing is sent to github.com.\n.github/qonversion-integrations.yml:\n${file}`
+  )
+  let run = 9010
+  /** @param {string} title @param {string} event @param {Record<string, string>} inputs */
+  const manifest = async (title, event, inputs) => {
+    rule(title)
     const result = await runAction({
       action: 'manifest',
-      inputs: { mode, 'secret-key': 'test_sk_emulator', 'api-url': emulator.apiUrl },
-      files,
-      run: { id, attempt: '1' }
+      inputs: {
+        'secret-key': 'test_sk_emulator',
+        'api-url': emulator.apiUrl,
+        'github-token': 'ghs_demo',
+        ...inputs
+      },
+      files: { '.github/qonversion-integrations.yml': file },
+      env: {
+        GITHUB_EVENT_NAME: event,
+        GITHUB_EVENT_PATH: payload,
+        GITHUB_SHA: sha,
+        GITHUB_API_URL: github.url
+      },
+      run: { id: String(run++), attempt: '1' }
     })
     for (const line of logOf(result)) console.log(line)
     console.log(`exit ${result.code}; changes=${result.outputs.changes}, drift=${result.outputs.drift}`)
     return result
   }
-  const planned = await manifest('plan', '9010')
-  const applied = await manifest('apply', '9011')
-  const again = await manifest('plan', '9012')
-  if (planned.outputs.changes !== '3' || applied.code !== 0 || again.outputs.changes !== '0') {
-    throw new Error('plan → apply → plan did not converge')
+  try {
+    const planned = await manifest('pull_request: mode plan, comment-on-pr', 'pull_request', {
+      mode: 'plan',
+      'comment-on-pr': 'true'
+    })
+    const digest = planned.outputs['plan-digest']
+    console.log(
+      `→ the comment on #12 shows: ${/^Plan digest: .*$/m.exec(github.comments[0]?.body ?? '')?.[0]}`
+    )
+    const applied = await manifest('push to main: mode apply, expect-plan: pull-request', 'push', {
+      mode: 'apply',
+      'expect-plan': 'pull-request'
+    })
+    if (applied.code !== 0 || applied.outputs['plan-digest'] !== digest)
+      throw new Error('apply did not apply the reviewed plan')
+
+    const ids = JSON.parse(applied.outputs.integrations)
+    console.log('\nSomeone pauses “Amplitude — iOS” in the dashboard…')
+    emulator.setDelivery({ id: ids['Amplitude — iOS (iOS)'], active: 0 })
+    const checked = await manifest('schedule: mode check, drift-issue', 'schedule', {
+      mode: 'check',
+      'drift-issue': 'true'
+    })
+    const issue = github.issues[0]
+    if (checked.code !== 1 || !issue) throw new Error('check did not open the drift issue')
+    console.log(`→ issue #${issue.number} “${issue.title}” (on the stand-in):`)
+    console.log(
+      issue.body
+        .split('\n')
+        .filter((l) => l.startsWith('The scheduled') || l.startsWith('| Amplitude'))
+        .map((l) => `    ${l}`)
+        .join('\n')
+    )
+    console.log('\n✔ reviewed plan applied as reviewed; drift reached a person as one issue.')
+  } finally {
+    await github.close()
+    rmSync(eventDir, { recursive: true, force: true })
   }
-  const ids = JSON.parse(applied.outputs.integrations)
-  console.log('\nSomeone pauses “Amplitude — Android” in the dashboard…')
-  emulator.setDelivery({ id: ids['Amplitude — Android (Android)'], active: 0 })
-  const checked = await manifest('check', '9013')
-  if (checked.code !== 1 || checked.outputs.drift !== 'true') throw new Error('check did not catch the drift')
-  console.log('\n✔ check failed on the drift, as a scheduled workflow would.')
 }
 
 const emulator = await start({ port: 0 })
@@ -181,7 +230,7 @@ try {
   if (!same || records.length !== 1) throw new Error('the re-run did not return the first record')
 
   await gateDemo(inputs)
-  await manifestDemo()
+  await reviewLoopDemo()
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`)
   process.exitCode = 1

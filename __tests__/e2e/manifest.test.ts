@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { runAction } from '../../scripts/run-action.mjs'
 import { NODE, NODE_NAME, SANDBOX, emulatorForFile, fastClock } from '../../__fixtures__/e2e.js'
 import { startGitHub, type GitHubStandIn, type Handler } from '../../__fixtures__/github-stand-in.js'
+import { startReviewGitHub } from '../../scripts/github-review-stand-in.mjs'
 
 const FILE = '.github/qonversion-integrations.yml'
 const { emu, newRun, live, writes } = emulatorForFile(7000)
@@ -390,4 +391,93 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}: the pull-request comment`
     )
     expect(github!.seen.length).toBeLessThanOrEqual(3)
   }, 90_000)
+})
+
+describe(`dist/manifest/index.js on node ${NODE_NAME}: the review loop`, () => {
+  const SHA = 'fedcba9876543210fedcba9876543210fedcba98'
+  let github: Awaited<ReturnType<typeof startReviewGitHub>> | undefined
+  afterEach(async () => {
+    await github?.close()
+    github = undefined
+  })
+
+  /** One run of the bundle on `event`, with GitHub the stand-in (started for the test if need be). */
+  async function onGitHub(event: 'pull_request' | 'push' | 'schedule', inputs: Record<string, string>) {
+    github ??= await startReviewGitHub({ owner: 'acme', repo: 'app', pullRequest: 7, mergedSha: SHA })
+    const payload = join(mkdtempSync(join(tmpdir(), 'qia-event-')), 'event.json')
+    writeFileSync(payload, JSON.stringify({ pull_request: { number: 7, head: { sha: SHA } } }))
+    return runAction({
+      action: 'manifest',
+      inputs: { 'secret-key': SANDBOX, 'api-url': emu.apiUrl, 'github-token': 'ghs_e2eToken', ...inputs },
+      files: { [FILE]: THREE },
+      env: {
+        GITHUB_EVENT_NAME: event,
+        GITHUB_EVENT_PATH: payload,
+        GITHUB_SHA: SHA,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'acme/app'
+      },
+      run: newRun(),
+      node: NODE
+    })
+  }
+
+  it('expect-plan: pull-request applies the digest found through the commit’s pull request, and refuses with the changed rows after a change', async () => {
+    const [amplitude] = emu.seed([
+      { title: 'Amplitude — iOS', integration: 'amplitude', target_platform: 'iOS', active: 0 }
+    ])
+    const planned = await onGitHub('pull_request', { mode: 'plan', 'comment-on-pr': 'true' })
+    expect(planned.code).toBe(0)
+    expect(github!.comments[0].body).toContain(`Plan digest: \`${planned.outputs['plan-digest']}\``)
+
+    // Someone activates it after the review: the merge's apply refuses, reading only, and names the row.
+    emu.setDelivery({ id: amplitude.id, active: 1 })
+    const before = emu.requests().length
+    const refused = await onGitHub('push', { mode: 'apply', 'expect-plan': 'pull-request' })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain(
+      `Changed since the review:%0A  - “Amplitude — iOS” (amplitude, iOS): reviewed activate ${amplitude.id}; now none ${amplitude.id}%0A`
+    )
+    expect(
+      emu
+        .requests()
+        .slice(before)
+        .map((r) => r.method)
+    ).toEqual(['GET', 'GET'])
+    expect(github!.lines().slice(-3)).toEqual([
+      `GET /repos/acme/app/commits/${SHA}/pulls`,
+      'POST /graphql',
+      'GET /repos/acme/app/issues/7/comments?per_page=50'
+    ])
+
+    // The plan re-run on the pull request updates its comment; the apply then goes through.
+    expect((await onGitHub('pull_request', { mode: 'plan', 'comment-on-pr': 'true' })).code).toBe(0)
+    const applied = await onGitHub('push', { mode: 'apply', 'expect-plan': 'pull-request' })
+    expect(applied.code).toBe(0)
+    expect(applied.stdout).toContain('from the plan comment of pull request #7')
+    expect(applied.outputs.changes).toBe('2')
+    expect(live()).toHaveLength(3)
+  })
+
+  it('check with drift-issue: opens the issue, updates it, closes it when the check passes', async () => {
+    emu.seed([
+      { title: 'Amplitude — iOS', integration: 'amplitude', target_platform: 'iOS', active: 1 },
+      { title: 'AppsFlyer', integration: 'appsflyer', target_platform: 'Android', active: 0 }
+    ])
+    const check = () => onGitHub('schedule', { mode: 'check', 'drift-issue': 'true' })
+    const first = await check()
+    expect(first.code).toBe(1)
+    expect(first.stdout).toContain('Drift issue opened: https://github.com/acme/app/issues/101')
+    expect(github!.issues[0].body).toContain('“Release webhook”')
+    expect(github!.issues[0].title).toBe(`Qonversion integrations drift: ${FILE}`)
+    const second = await check()
+    expect(second.code).toBe(1)
+    expect(second.stdout).toContain('Drift issue updated: https://github.com/acme/app/issues/101')
+
+    expect((await onGitHub('push', { mode: 'apply' })).code).toBe(0)
+    const passed = await check()
+    expect(passed.code).toBe(0)
+    expect(passed.stdout).toContain('Drift issue closed: https://github.com/acme/app/issues/101')
+    expect(github!.issues.map((i) => i.state)).toEqual(['closed'])
+  })
 })

@@ -1,8 +1,8 @@
 // The manifest file (`integrations:` list in YAML or JSON): its zod schema, and every problem reported with file and line.
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
-import { STORES, lineBreakIn } from '../single/inputs.js'
+import { STORES, lineBreakIn, refinedString, stringTo } from '../single/inputs.js'
 import { caseVariantOf, closestNames, orList } from '../domain/suggest.js'
 import { readWorkspaceFile } from '../runner/workspace-file.js'
 import { explainSyntaxError } from './yaml-syntax.js'
@@ -40,7 +40,7 @@ const GIVE_PROVIDER = `a provider slug such as ${orList(['amplitude', 'appsflyer
 
 // Trimmed as GitHub trims an input (core.getInput: String.prototype.trim), so that `title: >`, which ends in a line
 // break, is the one line its author sees, and a title means the same in the file as in the single action.
-const title = text(GIVE_TITLE).transform((value, ctx) => {
+const title = stringTo((value, ctx) => {
   const trimmed = value.trim()
   const length = codePoints(trimmed)
   const lineBreak = lineBreakIn(trimmed)
@@ -56,9 +56,9 @@ const title = text(GIVE_TITLE).transform((value, ctx) => {
       message: `is ${length} characters long; Qonversion accepts at most ${MAX_TITLE}.`
     })
   return trimmed
-})
+}, text(GIVE_TITLE))
 
-const provider = text(GIVE_PROVIDER).superRefine((value, ctx) => {
+const provider = refinedString((value, ctx) => {
   const slug = caseVariantOf(value)
   if (value === '') ctx.addIssue({ code: 'custom', message: `is empty; give ${GIVE_PROVIDER}.` })
   // Slugs not in the documented snapshot are sent anyway (Qonversion adds providers); only a case slip is refused.
@@ -67,7 +67,7 @@ const provider = text(GIVE_PROVIDER).superRefine((value, ctx) => {
       code: 'custom',
       message: `is \`${value}\`; provider slugs are lower-case: use \`${slug}\`.`
     })
-})
+}, text(GIVE_PROVIDER))
 
 const store = z.enum(STORES, {
   error: (issue) => {
@@ -89,7 +89,7 @@ const active = z.boolean({
 })
 
 const entrySchema = z.strictObject(
-  { title, provider, store, active: active.default(true) },
+  { title, provider, store, active: z._default(active, true) },
   {
     error: (issue) =>
       issue.code === 'invalid_type'
@@ -110,7 +110,7 @@ const manifestSchema = z.strictObject(
               ? `is empty; ${ADD_ONE}`
               : `is ${describe(issue.input)}, not a list; write one \`- title: …\` entry per integration.`
       })
-      .min(1, { error: `lists no integrations; ${ADD_ONE}` })
+      .check(z.minLength(1, { error: `lists no integrations; ${ADD_ONE}` }))
   },
   {
     error: (issue) =>

@@ -1,7 +1,7 @@
 // The manifest action's inputs, read once into one validated config: how to reach the API (the same fields and
 // rules as the single step) and what to do with the file.
 import { isAbsolute, normalize } from 'node:path'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
 import { DIGEST_LENGTH, DIGEST_PATTERN } from '../domain/plan-digest.js'
 import {
@@ -9,9 +9,11 @@ import {
   booleanInput,
   integerIn,
   oneOf,
+  refinedString,
   secretKeyWarnings,
   sharedFields,
-  sharedSettings
+  sharedSettings,
+  stringTo
 } from '../single/inputs.js'
 
 export const MANIFEST_INPUT_DEFAULTS = {
@@ -24,7 +26,8 @@ export const MANIFEST_INPUT_DEFAULTS = {
   'github-token': '',
   'plan-file': '',
   'expect-plan': '',
-  label: ''
+  label: '',
+  'drift-issue': 'false'
 } as const
 
 export type ManifestInputName = keyof typeof MANIFEST_INPUT_DEFAULTS
@@ -34,7 +37,7 @@ export const PRUNE = ['false', 'pause'] as const
 export const FROM_PULL_REQUEST = 'pull-request'
 
 /** A path for `plan-file`: relative to the workspace and inside it, so an artifact step can pick it up. */
-const planFile = z.string().superRefine((value, ctx) => {
+const planFile = refinedString((value, ctx) => {
   if (value === '') return
   const path = normalize(value)
   if (isAbsolute(value) || path === '..' || path.startsWith('../') || path.startsWith('..\\'))
@@ -45,7 +48,7 @@ const planFile = z.string().superRefine((value, ctx) => {
 })
 
 /** `expect-plan`: empty, a `plan-digest` output, or `pull-request`. */
-const expectPlan = z.string().superRefine((value, ctx) => {
+const expectPlan = refinedString((value, ctx) => {
   if (value === '' || value === FROM_PULL_REQUEST || DIGEST_PATTERN.test(value)) return
   ctx.addIssue({
     code: 'custom',
@@ -56,7 +59,7 @@ const expectPlan = z.string().superRefine((value, ctx) => {
 })
 
 /** GitHub trims an input's ends; a label is one line (it is part of a heading) of at most 100 characters. */
-const label = z.string().transform((value, ctx) => {
+const label = stringTo((value, ctx) => {
   const text = value.trim()
   if (/[\r\n\u2028\u2029]/.test(text) || text.length > 100) {
     ctx.addIssue({
@@ -69,27 +72,46 @@ const label = z.string().transform((value, ctx) => {
   return text
 })
 
-const manifestSchema = z
-  .object({
-    file: z.string(),
-    mode: oneOf('mode', MODES),
-    ...sharedFields,
-    prune: oneOf('prune', PRUNE),
-    concurrency: integerIn('concurrency', 1, 10),
-    'comment-on-pr': booleanInput('comment-on-pr'),
-    'github-token': z.string(),
-    'plan-file': planFile,
-    'expect-plan': expectPlan,
-    label: label
-  })
-  .superRefine((i, ctx) => {
-    if (i['expect-plan'] !== '' && i.mode !== 'apply')
-      ctx.addIssue({
-        code: 'custom',
-        message: `Input \`expect-plan\` is set, but \`mode\` is \`${i.mode}\`: only \`apply\` compares its plan with a reviewed one; leave \`expect-plan\` out.`
+const manifestSchema = z.pipe(
+  z
+    .object({
+      file: z.string(),
+      mode: oneOf('mode', MODES),
+      ...sharedFields,
+      prune: oneOf('prune', PRUNE),
+      concurrency: integerIn('concurrency', 1, 10),
+      'comment-on-pr': booleanInput('comment-on-pr'),
+      'github-token': z.string(),
+      'plan-file': planFile,
+      'expect-plan': expectPlan,
+      label: label,
+      'drift-issue': booleanInput('drift-issue')
+    })
+    .check(
+      z.superRefine((i, ctx) => {
+        if (i['expect-plan'] !== '' && i.mode !== 'apply')
+          ctx.addIssue({
+            code: 'custom',
+            message: `Input \`expect-plan\` is set, but \`mode\` is \`${i.mode}\`: only \`apply\` compares its plan with a reviewed one; leave \`expect-plan\` out.`
+          })
+        if (i['expect-plan'] === FROM_PULL_REQUEST && i['github-token'] === '')
+          ctx.addIssue({
+            code: 'custom',
+            message: `Input \`expect-plan\` is \`${FROM_PULL_REQUEST}\`, but \`github-token\` is empty: the reviewed plan is read from the pull request's comment; set \`github-token: \${{ github.token }}\` (with \`pull-requests: read\`).`
+          })
+        if (i['drift-issue'] && i.mode !== 'check')
+          ctx.addIssue({
+            code: 'custom',
+            message: `Input \`drift-issue\` is \`true\`, but \`mode\` is \`${i.mode}\`: only \`check\` opens a drift issue; leave \`drift-issue\` out.`
+          })
+        if (i['drift-issue'] && i['github-token'] === '')
+          ctx.addIssue({
+            code: 'custom',
+            message: `Input \`drift-issue\` is \`true\`, but \`github-token\` is empty: set \`github-token: \${{ github.token }}\` (with \`issues: write\`).`
+          })
       })
-  })
-  .transform((i) => ({
+    ),
+  z.transform((i) => ({
     file: i.file,
     mode: i.mode,
     ...sharedSettings(i),
@@ -102,8 +124,10 @@ const manifestSchema = z
     expectPlan: i['expect-plan'],
     // Empty means the file's path: the name a reader of the pull request recognises without being told.
     label: i.label || i.file,
-    labelIsDefault: i.label === '' || i.label === i.file
+    labelIsDefault: i.label === '' || i.label === i.file,
+    driftIssue: i['drift-issue']
   }))
+)
 
 export type ManifestConfig = z.output<typeof manifestSchema>
 

@@ -18,7 +18,12 @@ export const LEGACY_MARKER = '<!-- qonversion-integration-action:manifest -->'
  * marker: `label=a` is never found inside `label=ab`, the closing ` -->` being part of the marker.
  */
 export function markerOf(label: string): string {
-  return `<!-- qonversion-integration-action:manifest label=${encodeURIComponent(label).replace(/-/g, '%2D')} -->`
+  return `<!-- qonversion-integration-action:manifest label=${encodedLabel(label)} -->`
+}
+
+/** A label as it appears in a hidden marker (this comment's, the drift issue's): percent-encoded, `-` included. */
+export function encodedLabel(label: string): string {
+  return encodeURIComponent(label).replace(/-/g, '%2D')
 }
 
 /** GitHub refuses a comment body over 65,536 characters. */

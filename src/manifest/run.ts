@@ -14,7 +14,9 @@ import {
 } from './inputs.js'
 import { Cancelled, ExpectedFailure, InputError } from '../domain/errors.js'
 import { gate } from '../pipeline/gate.js'
-import { githubClient, type GitHubBudget } from './github-client.js'
+import { githubClient, type GitHubBudget, type GitHubClient } from './github-client.js'
+import { changedRows, reviewedPlan, type ReviewedPlan } from './reviewed-plan.js'
+import { reportDrift, type CheckState } from './drift-issue.js'
 import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
 import { environmentOf, readInputs } from '../single/inputs.js'
 import {
@@ -23,6 +25,7 @@ import {
   headingOf,
   planRows,
   planTable,
+  type PlanRow,
   writeManifestOutputs,
   writeManifestSummary
 } from './report.js'
@@ -87,22 +90,78 @@ function commentTargetOf(config: ManifestConfig, log: RedactingLog): CommentTarg
 }
 
 /**
+ * One GitHub client for the whole run, made at its first use: every call to GitHub (the reviewed plan, the comment,
+ * the drift issue) shares its one time budget, so all of them together cannot hold the step longer than it allows.
+ */
+function sharedGitHub(options: ManifestRunOptions, log: RedactingLog): (token: string) => GitHubClient {
+  let client: GitHubClient | undefined
+  return (token) =>
+    (client ??= githubClient({
+      token,
+      budget: options.githubBudget,
+      clock: { sleep: options.sleep, now: options.now, random: options.random },
+      log
+    }))
+}
+
+/** What the flow knows of the workflow run for GitHub, read from the runner's environment once, here. */
+function githubRunOf(env: NodeJS.ProcessEnv) {
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    owner,
+    repo,
+    runUrl:
+      owner && repo && env.GITHUB_RUN_ID
+        ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined
+  }
+}
+
+/**
  * Posts or updates the comment within the GitHub client's budget. The plan itself is done and in the summary: a
  * comment GitHub refuses or never answers (a fork's read-only token, a rate limit, an outage) is a warning, not a
  * failed plan.
  */
-async function comment(target: CommentTarget, body: string, options: ManifestRunOptions, log: RedactingLog) {
+async function comment(target: CommentTarget, body: string, client: GitHubClient, log: RedactingLog) {
   try {
-    const client = githubClient({
-      token: target.token,
-      budget: options.githubBudget,
-      clock: { sleep: options.sleep, now: options.now, random: options.random },
-      log
-    })
     const posted = await upsertComment(client, { ...target, issueNumber: target.pullRequest.number }, body)
     log.info(`Plan ${posted.action} as a comment: ${posted.url}`)
   } catch (error) {
     log.warning(`Could not comment on the pull request: ${(error as Error).message}`)
+  }
+}
+
+/**
+ * Opens, updates or closes the drift issue within the shared GitHub budget. The check's own result stands whatever
+ * GitHub answers: a refusal (no `issues: write`) or an outage is a warning.
+ */
+async function driftIssue(
+  config: ManifestConfig,
+  state: CheckState,
+  github: (token: string) => GitHubClient,
+  run: ReturnType<typeof githubRunOf>,
+  options: ManifestRunOptions,
+  log: RedactingLog
+): Promise<void> {
+  if (!run.owner || !run.repo) {
+    log.warning('No drift issue: GITHUB_REPOSITORY is not set, so there is no repository to open it in.')
+    return
+  }
+  try {
+    const target = {
+      token: config.githubToken,
+      owner: run.owner,
+      repo: run.repo,
+      label: config.label,
+      runUrl: run.runUrl
+    }
+    const outcome = await reportDrift(github(config.githubToken), target, state, (options.now ?? Date.now)())
+    if (outcome.action !== 'none') log.info(`Drift issue ${outcome.action}: ${outcome.url}`)
+  } catch (error) {
+    log.warning(`Could not keep the drift issue: ${(error as Error).message}`)
   }
 }
 
@@ -165,19 +224,43 @@ function readConfigAndFile(
 }
 
 /**
- * The digest `apply` must find, or undefined when `expect-plan` is not set. The seam for `pull-request`: that
- * digest is to be read from the plan comment of the pull request merged as this commit (hence a Promise, though
- * nothing here waits yet).
+ * The digest `apply` must find, or undefined when `expect-plan` is not set; for `pull-request`, the plan comment of
+ * the pull request merged as this commit (with the rows it shows, for a refusal to list what changed).
  */
-function expectedDigest(config: ManifestConfig): Promise<string | undefined> {
-  if (config.expectPlan === '') return Promise.resolve(undefined)
-  if (config.expectPlan === FROM_PULL_REQUEST) {
-    throw new InputError([
-      `Input \`expect-plan: ${FROM_PULL_REQUEST}\` is not yet supported; give the \`plan-digest\` output of the ` +
-        'reviewed plan instead.'
-    ])
+async function expectedPlan(
+  config: ManifestConfig,
+  github: (token: string) => GitHubClient,
+  run: ReturnType<typeof githubRunOf>,
+  log: RedactingLog
+): Promise<{ digest: string; reviewed?: ReviewedPlan } | undefined> {
+  if (config.expectPlan === '') return undefined
+  if (config.expectPlan !== FROM_PULL_REQUEST) return { digest: config.expectPlan }
+  const reviewed = await reviewedPlan(github(config.githubToken), run, {
+    token: config.githubToken,
+    label: config.label
+  })
+  log.info(
+    `Reviewed plan: digest ${reviewed.digest} from the plan comment of pull request #${reviewed.pullRequest} (${reviewed.commentUrl}).`
+  )
+  return { digest: reviewed.digest, reviewed }
+}
+
+/** The refusal's list: the rows changed since review where the comment shows them, else the plan as it is now. */
+function refusalRows(expected: { reviewed?: ReviewedPlan }, rows: PlanRow[], decisions: Decision[]): string {
+  const reviewed = expected.reviewed?.rows
+  if (reviewed) {
+    const changed = changedRows(reviewed, rows)
+    if (changed.length > 0) return `Changed since the review:\n${changed.map((l) => `  - ${l}`).join('\n')}`
   }
-  return Promise.resolve(config.expectPlan)
+  return (
+    'The plan as it stands now:\n' +
+    digestItems(decisions)
+      .map(
+        ([title, store, provider, effect, id]) =>
+          `  - “${title}” (${provider}, ${store})${id ? ` ${id}` : ''}: ${effect}`
+      )
+      .join('\n')
+  )
 }
 
 /** The line a decision is logged with: what apply will do, to what, and where the file asks for it. */
@@ -231,6 +314,8 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
   let annotations: Annotation[] = []
   let target: CommentTarget | undefined
   let label: string | undefined
+  const github = sharedGitHub(options, log)
+  const githubRun = githubRunOf(process.env)
   try {
     const raw = readInputs((name) => core.getInput(name), MANIFEST_INPUT_DEFAULTS)
     if (raw['secret-key']) log.mask(raw['secret-key'])
@@ -250,7 +335,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
       source: `${config.file}:${e.line}`,
       at: { file: config.file, line: e.line }
     }))
-    const expected = await expectedDigest(config)
+    const expected = await expectedPlan(config, github, githubRun, log)
 
     const run = runIdentity(process.env)
     const entryKey = keyFor(run, environmentOf(config.secretKey))
@@ -269,7 +354,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     const digest = planDigest(decisions)
     decisions.forEach((d) => log.info(logLine(d)))
     log.info(`Plan digest: ${digest}`)
-    const refused = expected !== undefined && expected !== digest
+    const refused = expected !== undefined && expected.digest !== digest
 
     const session =
       config.mode === 'apply' && !refused
@@ -315,21 +400,27 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     if (target && !options.signal?.aborted) {
       const stamp = stampOf(target.pullRequest.commit, (options.now ?? Date.now)())
       const body = planComment({ label: config.label, heading, stamp, rows, digestLine })
-      await untilCancelled(comment(target, body, options, log), options.signal)
+      await untilCancelled(comment(target, body, github(target.token), log), options.signal)
+    }
+    if (config.driftIssue && !options.signal?.aborted) {
+      const state =
+        failures.length > 0
+          ? { failing: true as const, rows, problems: failures }
+          : { failing: false as const }
+      await untilCancelled(driftIssue(config, state, github, githubRun, options, log), options.signal)
     }
     const cancelled = cancellation(options.signal)
     if (cancelled) throw cancelled
     if (refused) {
+      const from = expected.reviewed
+        ? ` (the plan comment of pull request #${expected.reviewed.pullRequest})`
+        : ''
       throw new ExpectedFailure(
-        `\`expect-plan\` is ${expected}, but the plan made now is ${digest}: the project or the file changed since ` +
-          'the plan was reviewed, so nothing was written. The plan as it stands now:\n' +
-          digestItems(decisions)
-            .map(
-              ([title, store, provider, effect, id]) =>
-                `  - “${title}” (${provider}, ${store})${id ? ` ${id}` : ''}: ${effect}`
-            )
-            .join('\n') +
-          '\nRun the plan again, review it, and apply with its new `plan-digest`.'
+        `\`expect-plan\` is ${expected.digest}${from}, but the plan made now is ${digest}: the project or the file ` +
+          `changed since the plan was reviewed, so nothing was written. ${refusalRows(expected, rows, decisions)}\n` +
+          (expected.reviewed
+            ? 'Run the plan on a pull request again (re-run its plan job, or open one), review it, and merge.'
+            : 'Run the plan again, review it, and apply with its new `plan-digest`.')
       )
     }
     if (failures.length > 0) {
@@ -356,7 +447,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
       await comment(
         target,
         failureComment({ label: target.label, heading, stamp, problems: message }),
-        options,
+        github(target.token),
         log
       )
     }

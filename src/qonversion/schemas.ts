@@ -1,5 +1,5 @@
 // Shapes of what the Qonversion v4 API answers, read tolerantly where its docs are vague.
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { instant } from '../domain/health.js'
 import { STORES } from '../single/inputs.js'
 import { neutralise } from '../net/untrusted.js'
@@ -8,10 +8,14 @@ import { neutralise } from '../net/untrusted.js'
  * A record's text is kept exactly as sent: it is compared with what is wanted and handed on in outputs, so a title
  * with a tab, a line break or 255 emoji must still equal itself on the next run. Printing it neutralises it.
  */
-const nullableText = z.string().nullable().optional()
+const nullableText = z.optional(z.nullable(z.string()))
 
 /** An error body's text is only ever printed (in the failure message), so it is neutralised as it is read. */
-const printedText = (max: number) => z.string().transform((value) => neutralise(value, max))
+const printedText = (max: number) =>
+  z.pipe(
+    z.string(),
+    z.transform((value: string) => neutralise(value, max))
+  )
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
@@ -24,27 +28,23 @@ function instantText(value: string | null): string | null {
 
 /** One integration record. Unknown extra fields are kept: the API may add some. */
 export const integrationRecordSchema = z.looseObject({
-  object: z.literal('integration').optional(),
+  object: z.optional(z.literal('integration')),
   // The documented id alphabet: an id is used in a URL path and in the log, so nothing else is accepted.
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,256}$/),
-  url: z.string().optional(),
+  id: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,256}$/)),
+  url: z.optional(z.string()),
   title: z.string(),
   integration: z.string(),
   target_platform: z.enum(STORES),
-  active: z.number().int().min(0),
+  active: z.int().check(z.minimum(0)),
   created_at: nullableText,
   updated_at: nullableText,
   // An unreadable delivery time counts as no delivery (the stricter reading for a gate); an unreadable error
   // time is kept, and health takes it for an error later than any delivery.
-  last_delivery_at: z
-    .string()
-    .nullable()
-    .transform((value) => instantText(value))
-    .optional(),
+  last_delivery_at: z.optional(z.pipe(z.nullable(z.string()), z.transform(instantText))),
   last_error_at: nullableText,
   last_error_message: nullableText,
   // Any number is read (one odd record must not make the whole list unreadable); health takes all but 0 as errors.
-  delivery_error_count: z.number().nullish()
+  delivery_error_count: z.nullish(z.number())
 })
 
 export type IntegrationRecord = z.output<typeof integrationRecordSchema>
@@ -52,7 +52,10 @@ export type IntegrationRecord = z.output<typeof integrationRecordSchema>
 /** The docs show the record both bare and wrapped as `{"object","url","data":{…}}`: accept either. */
 export const integrationResponseSchema = z.union([
   integrationRecordSchema,
-  z.object({ data: integrationRecordSchema }).transform((wrapped) => wrapped.data)
+  z.pipe(
+    z.object({ data: integrationRecordSchema }),
+    z.transform((wrapped) => wrapped.data)
+  )
 ])
 
 /** A list that repeats a record (the same id twice) holds it once, as it was first listed: nothing is done twice. */
@@ -63,22 +66,27 @@ function onePerId(records: IntegrationRecord[]): IntegrationRecord[] {
 }
 
 /** `{"object":"list","data":[…]}` as the docs suggest, or a bare array. */
-export const integrationListSchema = z
-  .union([
+export const integrationListSchema = z.pipe(
+  z.union([
     z.array(integrationRecordSchema),
-    z.object({ data: z.array(integrationRecordSchema) }).transform((list) => list.data)
-  ])
-  .transform(onePerId)
+    z.pipe(
+      z.object({ data: z.array(integrationRecordSchema) }),
+      z.transform((list) => list.data)
+    )
+  ]),
+  z.transform(onePerId)
+)
 
 export const apiErrorBodySchema = z.object({
   error: z.object({
-    type: printedText(50).optional(),
-    code: printedText(100).optional(),
-    message: printedText(1000).optional(),
-    details: z
-      .array(z.object({ field: printedText(100).optional(), message: printedText(500).optional() }))
-      .max(50)
-      .optional()
+    type: z.optional(printedText(50)),
+    code: z.optional(printedText(100)),
+    message: z.optional(printedText(1000)),
+    details: z.optional(
+      z
+        .array(z.object({ field: z.optional(printedText(100)), message: z.optional(printedText(500)) }))
+        .check(z.maxLength(50))
+    )
   })
 })
 

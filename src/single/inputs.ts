@@ -1,5 +1,5 @@
 // Reads every input once and turns it into one validated Settings object; the zod schema is the Settings type.
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
 import { isLoopback } from '../net/transport.js'
 import { withoutCredentials } from '../net/url-credentials.js'
@@ -49,9 +49,27 @@ export function readInputs<N extends string = InputName>(
   return raw
 }
 
+/** A problem as the schemas below report it: always a message of their own. */
+type Issue = { code: 'custom'; message: string }
+type Context = { addIssue: (issue: Issue) => void }
+
+/**
+ * zod/mini's forms of `text.transform(fn)` and `text.superRefine(fn)` (`text` a string schema, plain by default):
+ * mini's transform context has no `addIssue`, so `stringTo` hands `fn` one that records the issue on the value.
+ */
+export const stringTo = <T>(fn: (value: string, ctx: Context) => T, text = z.string()) =>
+  z.pipe(
+    text,
+    z.transform((value: string, payload) =>
+      fn(value, { addIssue: (issue) => payload.issues.push({ ...issue, input: value }) })
+    )
+  )
+export const refinedString = (fn: (value: string, ctx: Context) => void, text = z.string()) =>
+  text.check(z.superRefine(fn))
+
 /** One of a fixed list of words, any case: `Input \`name\` is \`x\`; it must be … Did you mean …?` otherwise. */
 export const oneOf = <T extends readonly string[]>(name: string, allowed: T) =>
-  z.string().transform((value, ctx) => {
+  stringTo((value, ctx) => {
     const match = allowed.find((a): a is T[number] => a === value.toLowerCase())
     if (match) return match
     const [near] = closestNames(value, allowed, 1)
@@ -68,7 +86,7 @@ const codePoints = (s: string): number => [...s].length
 const printableAscii = /^[\x21-\x7e]+$/
 
 export const booleanInput = (name: string) =>
-  z.string().transform((value, ctx) => {
+  stringTo((value, ctx) => {
     const lower = value.toLowerCase()
     if (lower === 'true' || lower === 'false') return lower === 'true'
     ctx.addIssue({
@@ -79,7 +97,7 @@ export const booleanInput = (name: string) =>
   })
 
 export const integerIn = (name: string, min: number, max: number, unit = '') =>
-  z.string().transform((value, ctx) => {
+  stringTo((value, ctx) => {
     const n = Number(value)
     if (/^\d+$/.test(value) && n >= min && n <= max) return n
     ctx.addIssue({
@@ -106,7 +124,7 @@ export function lineBreakIn(value: string): string | undefined {
   return found ? LINE_BREAKS[found[0]] : undefined
 }
 
-const title = z.string().superRefine((value, ctx) => {
+const title = refinedString((value, ctx) => {
   const length = codePoints(value)
   const lineBreak = lineBreakIn(value)
   if (length === 0)
@@ -128,7 +146,7 @@ const title = z.string().superRefine((value, ctx) => {
     })
 })
 
-const provider = z.string().superRefine((value, ctx) => {
+const provider = refinedString((value, ctx) => {
   const slug = caseVariantOf(value)
   if (value === '')
     ctx.addIssue({
@@ -142,7 +160,7 @@ const provider = z.string().superRefine((value, ctx) => {
     })
 })
 
-const store = z.string().transform((value, ctx) => {
+const store = stringTo((value, ctx) => {
   const exact = STORES.find((s) => s === value)
   if (exact) return exact
   const sameLetters = STORES.find((s) => s.toLowerCase() === value.toLowerCase())
@@ -158,7 +176,7 @@ const store = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 
-const secretKey = z.string().superRefine((value, ctx) => {
+const secretKey = refinedString((value, ctx) => {
   if (value === '')
     ctx.addIssue({
       code: 'custom',
@@ -176,7 +194,7 @@ const secretKey = z.string().superRefine((value, ctx) => {
     })
 })
 
-const idempotencyKey = z.string().transform((value, ctx) => {
+const idempotencyKey = stringTo((value, ctx) => {
   if (value === '') return undefined
   if (printableAscii.test(value) && value.length <= MAX_KEY) return value
   ctx.addIssue({
@@ -186,7 +204,7 @@ const idempotencyKey = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 
-const apiUrl = z.string().transform((value, ctx) => {
+const apiUrl = stringTo((value, ctx) => {
   let url: URL | undefined
   try {
     url = new URL(value)
@@ -243,8 +261,8 @@ export function sharedSettings(i: SharedInputs) {
 }
 
 /** The schema of the raw inputs; its output is the Settings the rest of the action works from. */
-export const settingsSchema = z
-  .object({
+export const settingsSchema = z.pipe(
+  z.object({
     title,
     provider,
     store,
@@ -253,8 +271,8 @@ export const settingsSchema = z
     'idempotency-key': idempotencyKey,
     'dry-run': booleanInput('dry-run'),
     ...sharedFields
-  })
-  .transform((i) => ({
+  }),
+  z.transform((i) => ({
     title: i.title,
     provider: i.provider,
     store: i.store,
@@ -264,6 +282,7 @@ export const settingsSchema = z
     dryRun: i['dry-run'],
     ...sharedSettings(i)
   }))
+)
 
 export type Settings = z.output<typeof settingsSchema>
 export type Store = (typeof STORES)[number]

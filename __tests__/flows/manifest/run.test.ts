@@ -1188,7 +1188,7 @@ describe('the plan digest, plan-file and expect-plan', () => {
     const notApply = await runManifest({ manifest: TWO, inputs: { 'expect-plan': '0123456789abcdef' } })
     expect(notApply.failure).toContain('Input `expect-plan` is set, but `mode` is `plan`')
     const pr = await runManifest({ manifest: TWO, inputs: { mode: 'apply', 'expect-plan': 'pull-request' } })
-    expect(pr.failure).toContain('Input `expect-plan: pull-request` is not yet supported')
+    expect(pr.failure).toContain('Input `expect-plan` is `pull-request`, but `github-token` is empty')
     expect(api.sent).toEqual([])
   })
 })
