@@ -53,7 +53,7 @@ const CONTRACTS: Contract[] = [
   },
   {
     file: 'manifest/action.yml',
-    main: '../../dist/manifest/index.js',
+    main: '../dist/manifest/index.js',
     inputs: {
       module: 'src/manifest/inputs.ts',
       load: async () => (await import('../../src/manifest/inputs.js')).MANIFEST_INPUT_DEFAULTS,

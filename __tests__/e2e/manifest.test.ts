@@ -177,7 +177,7 @@ describe(`dist/manifest/index.js on node ${NODE_NAME}`, () => {
         run: newRun(),
         node: NODE
       })
-    return Promise.all([refused('../../.npmrc'), refused(FILE)])
+    return Promise.all([refused('../.npmrc'), refused(FILE)])
       .then(([dotdot, link]) => {
         for (const result of [dotdot, link]) {
           expect(result.code).toBe(1)

@@ -532,7 +532,7 @@ describe('reading only what the action may read', () => {
   }
 
   it.each([
-    ['a `../` path', '../../home/.npmrc'],
+    ['a `../` path', '../home/.npmrc'],
     ['an absolute path', '/etc/passwd']
   ])('refuses %s outside the workspace, naming the input, without quoting the file', (_, file) => {
     const message = refusal(file)

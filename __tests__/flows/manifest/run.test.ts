@@ -1136,7 +1136,7 @@ describe('the plan digest, plan-file and expect-plan', () => {
 
   it('a plan-file outside the workspace is refused before any request', async () => {
     const api = project()
-    const result = await runManifest({ manifest: TWO, inputs: { 'plan-file': '../../../plan.json' } })
+    const result = await runManifest({ manifest: TWO, inputs: { 'plan-file': '../plan.json' } })
     expect(result.failure).toContain(
       'Input `plan-file` is `../plan.json`; it must be a path inside the workspace'
     )
