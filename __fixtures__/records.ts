@@ -1,5 +1,5 @@
 // Integration records and lists as the Qonversion API returns them: the one builder every test starts from.
-import type { IntegrationRecord } from '../src/qonversion/schemas.js'
+import type { IntegrationRecord } from '../src/domain/record.js'
 
 /** The delivery fields of a record that never delivered nor failed. */
 export const NEVER_DELIVERED = {

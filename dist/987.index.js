@@ -20,7 +20,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(30);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(893);
-/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(122);
+/* harmony import */ var _node_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(324);
 // Sends through the proxy that HTTPS_PROXY / HTTP_PROXY name, through a CONNECT tunnel, and honours NO_PROXY.
 // Loaded only when a proxy variable is set. Every failure names the proxy (never its credentials) and its variable.
 
@@ -139,12 +139,12 @@ async function throughProxy(proxy, request, signal) {
             port: target.port || (target.protocol === 'https:' ? 443 : 80),
             path: `${target.pathname}${target.search}`,
             method: request.method,
-            headers: { Host: target.host, ...(0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .outgoingHeaders */ .j0)(request) },
+            headers: { Host: target.host, ...(0,_node_http_js__WEBPACK_IMPORTED_MODULE_5__/* .outgoingHeaders */ .j0)(request) },
             signal,
             createConnection: () => target.protocol === 'https:'
                 ? node_tls__WEBPACK_IMPORTED_MODULE_2___default().connect({ socket, servername: (0,node_net__WEBPACK_IMPORTED_MODULE_3__.isIP)(host) === 0 ? host : undefined })
                 : socket
-        }, (incoming) => void (0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .readAnswer */ .JN)(incoming).then(resolve, failed));
+        }, (incoming) => void (0,_node_http_js__WEBPACK_IMPORTED_MODULE_5__/* .readAnswer */ .JN)(incoming).then(resolve, failed));
         outgoing.on('error', failed);
         outgoing.end(request.body);
     });
@@ -154,7 +154,7 @@ async function throughProxy(proxy, request, signal) {
  * cross the network in clear text on the way to it. A loopback target goes direct then; a loopback proxy is fine.
  */
 function clearTextLeaves(proxy, target) {
-    return target.protocol === 'http:' && !(0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopback */ .U9)(proxy.url.hostname);
+    return target.protocol === 'http:' && !(0,_node_http_js__WEBPACK_IMPORTED_MODULE_5__/* .isLoopback */ .U9)(proxy.url.hostname);
 }
 function proxyTransport(env) {
     return (request, signal) => {
@@ -162,7 +162,7 @@ function proxyTransport(env) {
         const proxy = bypassesProxy(env, target) ? undefined : proxyFor(env, target);
         return proxy && !clearTextLeaves(proxy, target)
             ? throughProxy(proxy, request, signal)
-            : (0,_transport_js__WEBPACK_IMPORTED_MODULE_5__/* .direct */ .ob)(request, signal);
+            : (0,_node_http_js__WEBPACK_IMPORTED_MODULE_5__/* .direct */ .ob)(request, signal);
     };
 }
 

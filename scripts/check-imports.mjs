@@ -30,7 +30,9 @@ export const LAYERS = [
       /^(node:)?(fs|http|https|net|tls|child_process|timers|process)(\/|$)/,
       /^yaml$/
     ]
-  }
+  },
+  // Bundle stand-ins for packages (tsconfig.json `paths`): reached only through the alias, they import none of src/.
+  { folder: 'lazy', rank: 1 }
 ]
 const LEAVES = new Set(['version.ts'])
 

@@ -45,7 +45,8 @@ const CONTRACTS: Contract[] = [
     main: 'dist/index.js',
     inputs: {
       module: 'src/single/inputs.ts',
-      load: async () => (await import('../../src/single/inputs.js')).INPUT_DEFAULTS
+      load: async () => (await import('../../src/single/inputs.js')).INPUT_DEFAULTS,
+      shared: 'src/runner/inputs.ts'
     },
     sources: ['src/single/run.ts', 'src/single/report.ts', 'src/single/inputs.ts'],
     report: 'src/single/report.ts',
@@ -57,8 +58,8 @@ const CONTRACTS: Contract[] = [
     inputs: {
       module: 'src/manifest/inputs.ts',
       load: async () => (await import('../../src/manifest/inputs.js')).MANIFEST_INPUT_DEFAULTS,
-      // The inputs both actions take (SHARED_DEFAULTS, sharedFields) are named once, in the top-level module.
-      shared: 'src/single/inputs.ts'
+      // The inputs both actions take (SHARED_DEFAULTS, sharedFields) are named once, in the runner's module.
+      shared: 'src/runner/inputs.ts'
     },
     sources: ['src/manifest/run.ts', 'src/manifest/report.ts', 'src/manifest/inputs.ts'],
     report: 'src/manifest/report.ts',

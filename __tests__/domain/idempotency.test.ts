@@ -1,6 +1,6 @@
 // The derived Idempotency-Key: stable for one run and request, different for anything else.
 import { describe, expect, it } from '@jest/globals'
-import { deriveIdempotencyKey } from '../../src/domain/idempotency.js'
+import { deriveIdempotencyKey, isRerun } from '../../src/domain/idempotency.js'
 
 const run = { runId: '123456789', repository: 'acme/app' }
 const request = {
@@ -40,5 +40,13 @@ describe('deriveIdempotencyKey', () => {
     const first = deriveIdempotencyKey({ runId: undefined, repository: '/' }, request)
     expect(first.random).toBe(true)
     expect(first.key).not.toBe(deriveIdempotencyKey({ runId: '', repository: '/' }, request).key)
+  })
+})
+
+describe('isRerun', () => {
+  it('reads GITHUB_RUN_ATTEMPT once for both actions: above 1 is a re-run, unset is the first run', () => {
+    expect(isRerun({ GITHUB_RUN_ATTEMPT: '2' })).toBe(true)
+    expect(isRerun({ GITHUB_RUN_ATTEMPT: '1' })).toBe(false)
+    expect(isRerun({})).toBe(false)
   })
 })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { planDigest } from '../../src/domain/plan-digest.js'
 import type { Decision, Wanted } from '../../src/domain/plan.js'
-import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
+import type { IntegrationRecord } from '../../src/domain/record.js'
 import { integration } from '../../__fixtures__/records.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({

@@ -1,8 +1,8 @@
 // plan() as plain data: every decision it can make, from wanted entries, the project's records and a catalog.
 import { describe, expect, it } from '@jest/globals'
 import { SNAPSHOT_CATALOG, type Catalog } from '../../src/domain/catalog.js'
-import { effectOf, plan, type Decision, type Policy, type Wanted } from '../../src/domain/plan.js'
-import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
+import { effectOf, plan, type Decision, type PlanRules, type Wanted } from '../../src/domain/plan.js'
+import type { IntegrationRecord } from '../../src/domain/record.js'
 import { integration } from '../../__fixtures__/records.js'
 
 const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
@@ -17,7 +17,7 @@ const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
 const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord =>
   integration({ id: 'REC1', ...overrides })
 
-const policy = (overrides: Partial<Policy> = {}): Policy => ({
+const policy = (overrides: Partial<PlanRules> = {}): PlanRules => ({
   onMatch: 'reuse',
   prune: 'false',
   rerun: false,

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { MAX_BODY_BYTES, type RetryPolicy } from '../../src/net/retry.js'
 import { listIntegrations } from '../../src/qonversion/client.js'
-import { direct } from '../../src/net/transport.js'
+import { direct } from '../../src/net/node-http.js'
 
 let server: Server
 let base: string

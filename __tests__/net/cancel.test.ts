@@ -4,10 +4,11 @@ import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import { cancelOnSignals, cancellableSleep, cancellation, untilCancelled } from '../../src/net/cancel.js'
+import { cancellableSleep, cancellation, untilCancelled } from '../../src/net/cancel.js'
+import { cancelOnSignals } from '../../src/runner/signals.js'
 import { Cancelled } from '../../src/domain/errors.js'
 import { send, type RetryPolicy } from '../../src/net/retry.js'
-import { direct } from '../../src/net/transport.js'
+import { direct } from '../../src/net/node-http.js'
 
 const cancelledBy = (name: string): AbortSignal => {
   const controller = new AbortController()

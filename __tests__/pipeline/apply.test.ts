@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { ApiError, ConflictError, InputError, WrongRecordError } from '../../src/domain/errors.js'
 import type { Decision, Wanted } from '../../src/domain/plan.js'
 import { apply, preview, stateWord } from '../../src/pipeline/apply.js'
-import { Session } from '../../src/pipeline/session.js'
+import { ApiSession } from '../../src/pipeline/session.js'
 import { keptLog, scriptedApi, type Reply, type Sent } from '../../__fixtures__/api.js'
 import { integration, record } from '../../__fixtures__/records.js'
 
@@ -33,7 +33,7 @@ const run = async (
   concurrency = 2
 ) => {
   const { api, sent } = scriptedApi(answer, 1)
-  const results = await apply(decisions, new Session(api, keptLog()), {
+  const results = await apply(decisions, new ApiSession(api, keptLog()), {
     concurrency,
     keyFor: (w) => `key-${w.title}`
   })

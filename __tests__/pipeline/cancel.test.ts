@@ -4,8 +4,8 @@ import { apply, type Result } from '../../src/pipeline/apply.js'
 import { Cancelled } from '../../src/domain/errors.js'
 import { gate } from '../../src/pipeline/gate.js'
 import type { Decision } from '../../src/domain/plan.js'
-import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
-import { Session, connect } from '../../src/pipeline/session.js'
+import type { IntegrationRecord } from '../../src/domain/record.js'
+import { ApiSession, apiConnection } from '../../src/pipeline/session.js'
 import { NEVER_DELIVERED, integration } from '../../__fixtures__/records.js'
 
 const cancelledBy = (name: string): AbortSignal => {
@@ -25,8 +25,8 @@ describe('apply and the gate, cancelled', () => {
     source: `f.yml:${title}`
   })
   const sessionWith = (signal: AbortSignal, sent: string[], sleep?: (ms: number) => Promise<void>) =>
-    new Session(
-      connect(
+    new ApiSession(
+      apiConnection(
         { apiUrl: 'https://api.test/v4', secretKey: 'sk_x', maxAttempts: 2, timeoutMs: 1000 },
         {
           signal,

@@ -7,8 +7,8 @@ import type { Result } from '../../src/pipeline/apply.js'
 import { HealthError } from '../../src/domain/errors.js'
 import { gate } from '../../src/pipeline/gate.js'
 import type { Requirement } from '../../src/domain/health.js'
-import type { IntegrationRecord } from '../../src/qonversion/schemas.js'
-import { Session, connect } from '../../src/pipeline/session.js'
+import type { IntegrationRecord } from '../../src/domain/record.js'
+import { ApiSession, apiConnection } from '../../src/pipeline/session.js'
 import { NEVER_DELIVERED, integration, list } from '../../__fixtures__/records.js'
 
 const API = 'https://api.test/v4'
@@ -37,19 +37,19 @@ const sleep = (ms: number): Promise<void> => {
   return Promise.resolve()
 }
 
-function session(): Session {
+function session(): ApiSession {
   const log = {
     info: (l: string) => lines.push(l),
     warning: (l: string) => lines.push(l),
     debug: () => undefined
   }
-  const api = connect(
+  const api = apiConnection(
     { apiUrl: API, secretKey: KEY, maxAttempts: 4, timeoutMs: 5000 },
     { sleep, now, random: () => 0.5 },
     log,
     { readOnly: false }
   )
-  return new Session(api, log)
+  return new ApiSession(api, log)
 }
 
 const resultFor = (record: IntegrationRecord): Result => ({

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { SNAPSHOT_CATALOG } from '../../src/domain/catalog.js'
 import { ApiError, NetworkError } from '../../src/domain/errors.js'
 import type { Wanted } from '../../src/domain/plan.js'
-import { Session, connect } from '../../src/pipeline/session.js'
+import { ApiSession, apiConnection } from '../../src/pipeline/session.js'
 import { keptLog, scriptedApi, type Reply, type Sent } from '../../__fixtures__/api.js'
 import { list, record } from '../../__fixtures__/records.js'
 
@@ -25,7 +25,7 @@ const wanted: Wanted = {
 const session = (answer: (sent: Sent) => Reply, mode: 'lenient' | 'strict' = 'lenient') => {
   const { api, sent } = scriptedApi(answer)
   const log = keptLog()
-  return { session: new Session(api, log, mode), sent: () => sent.map((s) => s.path), log: log.lines }
+  return { session: new ApiSession(api, log, mode), sent: () => sent.map((s) => s.path), log: log.lines }
 }
 
 describe('attempts', () => {
@@ -91,13 +91,13 @@ describe('a catalog that cannot be read', () => {
   })
 })
 
-describe('connect', () => {
+describe('apiConnection', () => {
   const connection = { apiUrl: 'https://api.test/v4', secretKey: 'sk_x', maxAttempts: 2, timeoutMs: 500 }
   const silent = keptLog()
 
   it('puts the GET-only guard under the client in read-only mode: a write never reaches the transport', async () => {
     const reached: string[] = []
-    const api = connect(
+    const api = apiConnection(
       connection,
       {
         transport: (request) => {
@@ -108,7 +108,7 @@ describe('connect', () => {
       silent,
       { readOnly: true }
     )
-    const s = new Session(api, silent)
+    const s = new ApiSession(api, silent)
     await s.list()
     await expect(s.setStatus('X', 1)).rejects.toThrow()
     expect(reached).toEqual(['GET'])
@@ -116,7 +116,7 @@ describe('connect', () => {
 
   it('takes the connection’s limits and the injected clock', async () => {
     const sleeps: number[] = []
-    const api = connect(
+    const api = apiConnection(
       connection,
       {
         sleep: (ms) => {
@@ -132,7 +132,7 @@ describe('connect', () => {
     )
     expect(api.policy).toMatchObject({ maxAttempts: 2, timeoutMs: 500 })
     expect(api.policy.now()).toBe(42)
-    await expect(new Session(api, silent).list()).rejects.toThrow(NetworkError)
+    await expect(new ApiSession(api, silent).list()).rejects.toThrow(NetworkError)
     expect(sleeps).toHaveLength(1)
   })
 })

@@ -1,13 +1,8 @@
 // Reading and validating inputs: defaults, normalisation, and the warnings for doubtful-but-allowed values.
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/domain/errors.js'
-import {
-  INPUT_DEFAULTS,
-  environmentOf,
-  parseSettings,
-  readInputs,
-  type RawInputs
-} from '../../src/single/inputs.js'
+import { INPUT_DEFAULTS, parseSettings, type RawInputs } from '../../src/single/inputs.js'
+import { environmentOf, readInputs } from '../../src/runner/inputs.js'
 
 const raw = (overrides: Partial<RawInputs> = {}): RawInputs => ({
   ...INPUT_DEFAULTS,
@@ -24,7 +19,7 @@ describe('readInputs', () => {
     const inputs = readInputs((name) => {
       asked.push(name)
       return name === 'title' ? '  Hello  ' : ''
-    })
+    }, INPUT_DEFAULTS)
     expect(asked.sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort())
     expect(inputs.title).toBe('Hello')
     expect(inputs['api-url']).toBe('https://api.qonversion.io/v4')
@@ -106,7 +101,10 @@ describe('parseSettings', () => {
   })
 
   it('sends a title with tabs and emoji exactly, as core.getInput gives it (trimmed at both ends)', () => {
-    const given = readInputs((name) => (name === 'title' ? '\u00a0 Release\t🚀 webhook \u3000\n' : ''))
+    const given = readInputs(
+      (name) => (name === 'title' ? '\u00a0 Release\t🚀 webhook \u3000\n' : ''),
+      INPUT_DEFAULTS
+    )
     expect(parseSettings({ ...raw(), title: given.title }).settings.title).toBe('Release\t🚀 webhook')
   })
 

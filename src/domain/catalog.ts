@@ -1,7 +1,7 @@
 // What the provider catalog says about a slug and a store: the words that turn a 422 into a fix.
 import { DOCUMENTED_PROVIDERS, closestNames, orList } from './suggest.js'
-import type { CatalogEntry } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
+import type { CatalogEntry } from './record.js'
+import { neutralise } from './untrusted.js'
 
 /** Where the catalog came from decides how much it can tell: the documented snapshot knows no stores. */
 export interface Catalog {

@@ -1,5 +1,5 @@
 // What a record's delivery fields say about whether its pipeline works, and what a step may demand of it.
-import type { IntegrationRecord } from '../qonversion/schemas.js'
+import type { IntegrationRecord } from './record.js'
 
 export const HEALTHS = ['paused', 'error', 'failing', 'idle', 'healthy'] as const
 export type Health = (typeof HEALTHS)[number]

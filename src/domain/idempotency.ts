@@ -60,6 +60,11 @@ export function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
   return { runId: env.GITHUB_RUN_ID, repository: env.GITHUB_REPOSITORY ?? '' }
 }
 
+/** Whether this is a re-run (GITHUB_RUN_ATTEMPT above 1): the one reading of the attempt, for both actions. */
+export function isRerun(env: NodeJS.ProcessEnv): boolean {
+  return Number(env.GITHUB_RUN_ATTEMPT ?? '1') > 1
+}
+
 /** Why a derived key protects less than usual, outside a workflow run or without its repository. */
 export function keyWarnings(run: RunIdentity): string[] {
   if (!inWorkflowRun(run))

@@ -1,7 +1,7 @@
 // Which existing records are "the same" integration as a wanted one: title and store, and a provider told apart
 // by the live catalog or, when that cannot be read, by the documented slugs — never by a guess.
 import type { Catalog } from './catalog.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
+import type { IntegrationRecord } from './record.js'
 
 export type ProviderVerdict = 'same' | 'other' | 'unknown'
 

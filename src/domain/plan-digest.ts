@@ -2,6 +2,7 @@
 // reviewer saw. Pure: the same decisions always give the same digest, whatever order or time they came in.
 import { createHash } from 'node:crypto'
 import { effectOf, type Decision } from './plan.js'
+import { titleOf } from './record.js'
 
 /** Hex characters kept of the sha256: enough that two different plans never meet by chance, short enough to compare. */
 export const DIGEST_LENGTH = 16
@@ -17,7 +18,7 @@ export function digestItems(decisions: readonly Decision[]): [string, string, st
   return decisions
     .filter((d) => d.wanted || d.action !== 'nothing')
     .map((d): [string, string, string, string, string] => [
-      d.wanted?.title ?? d.record?.title ?? '',
+      titleOf(d.wanted, d.record),
       d.wanted?.store ?? d.record?.target_platform ?? '',
       d.wanted?.provider ?? d.record?.integration ?? '',
       effectOf(d),

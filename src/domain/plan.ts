@@ -2,8 +2,8 @@
 // holds and the catalog. The single step is the one-entry case; the manifest lists many.
 import { catalogProblems, type Catalog } from './catalog.js'
 import { liveRecords, providerVerdict, sameTitleAndStore, slugOf } from './match.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
+import type { IntegrationRecord } from './record.js'
+import { neutralise } from './untrusted.js'
 
 export interface Wanted {
   title: string
@@ -21,10 +21,10 @@ export interface Wanted {
  * What to do when a matching record exists: `create` never looks; `reuse` returns it; `fail` stops; `manage` (the
  * manifest) treats title + store as identity, so a record of another provider there is a conflict too.
  */
-export type MatchPolicy = 'create' | 'reuse' | 'fail' | 'manage'
+export type OnMatch = 'create' | 'reuse' | 'fail' | 'manage'
 
-export interface Policy {
-  onMatch: MatchPolicy
+export interface PlanRules {
+  onMatch: OnMatch
   /** Records nobody asked for (manifest only): left alone, or paused when active. */
   prune: 'false' | 'pause'
   /** GITHUB_RUN_ATTEMPT > 1: the match may be this run's own first attempt's record. */
@@ -105,7 +105,7 @@ function conflictOfMany(wanted: Wanted, matches: IntegrationRecord[]): Decision 
   }
 }
 
-function conflictOfExisting(wanted: Wanted, match: IntegrationRecord, policy: Policy): Decision {
+function conflictOfExisting(wanted: Wanted, match: IntegrationRecord, policy: PlanRules): Decision {
   return {
     wanted,
     action: 'conflict',
@@ -167,7 +167,12 @@ function refusedByCatalog(
   return { wanted, action: 'invalid', record: held?.record, reason }
 }
 
-function decideOne(wanted: Wanted, records: IntegrationRecord[], catalog: Catalog, policy: Policy): Decision {
+function decideOne(
+  wanted: Wanted,
+  records: IntegrationRecord[],
+  catalog: Catalog,
+  policy: PlanRules
+): Decision {
   if (policy.onMatch === 'create') return { wanted, action: 'create' }
   const candidates = sameTitleAndStore(records, wanted.title, wanted.store)
   if (policy.onMatch === 'manage') {
@@ -190,7 +195,7 @@ export function plan(
   wanted: Wanted[],
   records: IntegrationRecord[],
   catalog: Catalog,
-  policy: Policy
+  policy: PlanRules
 ): Decision[] {
   const decisions = wanted.map((w) => {
     const decision = decideOne(w, records, catalog, policy)

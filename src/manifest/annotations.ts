@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import type { Result } from '../pipeline/apply.js'
 import { ConflictError, HealthError, InputError } from '../domain/errors.js'
 import { WRITES, effectOf } from '../domain/plan.js'
-import { neutralise } from '../net/untrusted.js'
+import { neutralise } from '../domain/untrusted.js'
 
 export type Level = 'error' | 'warning'
 

@@ -1,7 +1,7 @@
 // `check` with `drift-issue: true`: one issue per manifest label while the check fails — opened, kept up to date
 // (what fails now, failing since when), closed with a comment by the first check that passes.
 import { ExpectedFailure } from '../domain/errors.js'
-import { escapeHtml } from '../single/report.js'
+import { escapeHtml } from '../runner/summary.js'
 import { GitHubError, type GitHubClient } from './github-client.js'
 import { authorOf, encodedLabel, fitComment } from './pr-comment.js'
 import { labelSuffix, planTable, type PlanRow } from './report.js'

@@ -2,19 +2,17 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
 import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
-import { STORES, lineBreakIn, refinedString, stringTo } from '../single/inputs.js'
-import { caseVariantOf, closestNames, orList } from '../domain/suggest.js'
+import { STORES } from '../domain/vocabulary.js'
+import { GIVE_PROVIDER, GIVE_TITLE, providerProblem, titleProblem } from '../domain/rules.js'
+import { closestNames, orList } from '../domain/suggest.js'
+import { refinedString, stringTo } from '../runner/inputs.js'
 import { readWorkspaceFile } from '../runner/workspace-file.js'
 import { explainSyntaxError } from './yaml-syntax.js'
 
-const MAX_TITLE = 255
 const ENTRY_KEYS = ['title', 'provider', 'store', 'active'] as const
 const TOP_KEYS = ['integrations'] as const
 const SHAPE = 'a mapping whose `integrations:` key lists entries with `title`, `provider` and `store`'
 const ADD_ONE = 'add at least one entry with `title`, `provider` and `store`.'
-
-// Counted in code points, as the top-level action's `title` input is: an emoji is one character to the user.
-const codePoints = (s: string): number => [...s].length
 
 /** A value as the message quotes it; long ones are cut, since a message names the problem, not the whole value. */
 function describe(value: unknown): string {
@@ -35,38 +33,18 @@ const text = (what: string) =>
           : `is ${describe(issue.input)}, not text; give ${what} (quote it if YAML reads it as a number or boolean).`
   })
 
-const GIVE_TITLE = 'the integration a title of 1–255 characters'
-const GIVE_PROVIDER = `a provider slug such as ${orList(['amplitude', 'appsflyer', 'webhooks'])}`
-
 // Trimmed as GitHub trims an input (core.getInput: String.prototype.trim), so that `title: >`, which ends in a line
 // break, is the one line its author sees, and a title means the same in the file as in the single action.
 const title = stringTo((value, ctx) => {
   const trimmed = value.trim()
-  const length = codePoints(trimmed)
-  const lineBreak = lineBreakIn(trimmed)
-  if (length === 0) ctx.addIssue({ code: 'custom', message: `is empty; give ${GIVE_TITLE}.` })
-  else if (lineBreak)
-    ctx.addIssue({
-      code: 'custom',
-      message: `has a line break (${lineBreak}) inside; a title is one line: join it (\`title: >\` folds lines into one).`
-    })
-  else if (length > MAX_TITLE)
-    ctx.addIssue({
-      code: 'custom',
-      message: `is ${length} characters long; Qonversion accepts at most ${MAX_TITLE}.`
-    })
+  const problem = titleProblem(trimmed, 'file')
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
   return trimmed
 }, text(GIVE_TITLE))
 
 const provider = refinedString((value, ctx) => {
-  const slug = caseVariantOf(value)
-  if (value === '') ctx.addIssue({ code: 'custom', message: `is empty; give ${GIVE_PROVIDER}.` })
-  // Slugs not in the documented snapshot are sent anyway (Qonversion adds providers); only a case slip is refused.
-  else if (slug)
-    ctx.addIssue({
-      code: 'custom',
-      message: `is \`${value}\`; provider slugs are lower-case: use \`${slug}\`.`
-    })
+  const problem = providerProblem(value)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
 }, text(GIVE_PROVIDER))
 
 const store = z.enum(STORES, {

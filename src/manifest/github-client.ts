@@ -11,7 +11,7 @@ import {
   type Transport
 } from '../net/retry.js'
 import { ExpectedFailure } from '../domain/errors.js'
-import { neutralise } from '../net/untrusted.js'
+import { neutralise } from '../domain/untrusted.js'
 import { transportFor } from '../net/transport.js'
 import { USER_AGENT } from '../version.js'
 

@@ -14,7 +14,7 @@ import {
   sharedFields,
   sharedSettings,
   stringTo
-} from '../single/inputs.js'
+} from '../runner/inputs.js'
 
 export const MANIFEST_INPUT_DEFAULTS = {
   file: '.github/qonversion-integrations.yml',

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { ExpectedFailure } from '../domain/errors.js'
 import { GitHubError, type GitHubClient } from './github-client.js'
 import { planTable, type PlanRow } from './report.js'
-import { escapeHtml } from '../single/report.js'
+import { escapeHtml } from '../runner/summary.js'
 
 /**
  * The marker of versions before `label`: one per pull request. The run whose label is the default takes over a
@@ -207,8 +207,9 @@ const refused = (error: unknown): boolean =>
 /**
  * The login this token writes comments as — the only author whose comment is ours. A user's token is asked
  * (GET /user); an installation token (`ghs_`: GITHUB_TOKEN or a GitHub App's) cannot use /user, so GraphQL's
- * `viewer` is asked, which names an app's bot (`my-app[bot]`). Where the identity cannot be read at all the
- * author is exactly github-actions[bot] — never "any bot", so another bot quoting the marker is never edited.
+ * `viewer` is asked, which names an app's bot (`my-app[bot]`). Where GitHub refuses to say (401, 403, or an
+ * answer without a login) the author is exactly github-actions[bot] — never "any bot", so another bot quoting the
+ * marker is never edited; any other failure (no answer, a rate limit) ends the attempt to comment.
  */
 export async function authorOf(client: GitHubClient, token: string): Promise<string> {
   try {

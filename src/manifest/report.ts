@@ -3,8 +3,10 @@ import * as core from '@actions/core'
 import type { Result } from '../pipeline/apply.js'
 import { healthOf } from '../domain/health.js'
 import { REFUSALS, WRITES, effectOf, type Action } from '../domain/plan.js'
-import { neutralise } from '../net/untrusted.js'
-import { addFailure, escapeHtml, setOutput } from '../single/report.js'
+import { neutralise } from '../domain/untrusted.js'
+import { titleOf } from '../domain/record.js'
+import { setOutput } from '../runner/outputs.js'
+import { addFailure, escapeHtml } from '../runner/summary.js'
 
 export interface PlanRow {
   title: string
@@ -28,7 +30,7 @@ export function planRows(results: Result[], mode: 'plan' | 'apply' | 'check'): P
   return results.map(({ decision, record, done, error }) => {
     const current = record ?? decision.record
     return {
-      title: decision.wanted?.title ?? current?.title ?? '',
+      title: titleOf(decision.wanted, current),
       provider: decision.wanted?.provider ?? current?.integration ?? '',
       store: decision.wanted?.store ?? current?.target_platform ?? '',
       action: decision.action,

@@ -2,7 +2,7 @@
 // this commit, and the rows that changed since that review, for the refusal.
 import { ExpectedFailure } from '../domain/errors.js'
 import { DIGEST_LENGTH } from '../domain/plan-digest.js'
-import { neutralise } from '../net/untrusted.js'
+import { neutralise } from '../domain/untrusted.js'
 import { GitHubError, type GitHubClient } from './github-client.js'
 import { authorOf, markerOf } from './pr-comment.js'
 import { planTable, type PlanRow } from './report.js'

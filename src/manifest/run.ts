@@ -17,8 +17,8 @@ import { gate } from '../pipeline/gate.js'
 import { githubClient, type GitHubBudget, type GitHubClient } from './github-client.js'
 import { changedRows, reviewedPlan, type ReviewedPlan } from './reviewed-plan.js'
 import { reportDrift, type CheckState } from './drift-issue.js'
-import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
-import { environmentOf, readInputs } from '../single/inputs.js'
+import { isRerun, keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
+import { environmentOf, readInputs } from '../runner/inputs.js'
 import {
   changesOf,
   labelSuffix,
@@ -46,10 +46,11 @@ import {
   upsertComment,
   type PullRequest
 } from './pr-comment.js'
-import { neutralise } from '../net/untrusted.js'
-import { redactingLog, type RedactingLog } from '../single/report.js'
+import { neutralise } from '../domain/untrusted.js'
+import { titleOf } from '../domain/record.js'
+import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
-import { Session, connect, type RunOptions } from '../pipeline/session.js'
+import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'
 
 const NAME = `${ACTION_NAME}/manifest`
@@ -171,7 +172,7 @@ function failuresOf(results: Result[], config: ManifestConfig): string[] {
     .filter((r) => r.error)
     .map(
       (r) =>
-        `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}”: ${r.error!.message}`
+        `${r.decision.wanted?.source ?? 'unmanaged'} “${neutralise(titleOf(r.decision.wanted, r.record))}”: ${r.error!.message}`
     )
   if (config.mode === 'check') {
     const drifted = results.filter((r) => !r.error && WRITES.includes(r.decision.action))
@@ -265,7 +266,7 @@ function refusalRows(expected: { reviewed?: ReviewedPlan }, rows: PlanRow[], dec
 
 /** The line a decision is logged with: what apply will do, to what, and where the file asks for it. */
 function logLine(d: Decision): string {
-  const title = neutralise(d.wanted?.title ?? d.record?.title ?? '')
+  const title = neutralise(titleOf(d.wanted, d.record))
   const provider = neutralise(d.wanted?.provider ?? d.record?.integration ?? '', 200)
   const what = `${effectOf(d)}${d.unchecked ? ' (provider not checked)' : ''}`
   return (
@@ -344,12 +345,12 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     // The plan is made through a transport that refuses anything but GET, in every mode: `apply` gets a writing
     // connection only once it has a plan to carry out (and, with `expect-plan`, only if that plan is the reviewed one).
     const backoff = { until: 0 }
-    const reader = new Session(connect(config, options, log, { readOnly: true, backoff }), log)
+    const reader = new ApiSession(apiConnection(config, options, log, { readOnly: true, backoff }), log)
     const { records, catalog } = await reader.project(wanted, true)
     const decisions = plan(wanted, records, catalog, {
       onMatch: 'manage',
       prune: config.prune,
-      rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
+      rerun: isRerun(process.env)
     })
     const digest = planDigest(decisions)
     decisions.forEach((d) => log.info(logLine(d)))
@@ -358,7 +359,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
 
     const session =
       config.mode === 'apply' && !refused
-        ? reader.over(connect(config, options, log, { readOnly: false, backoff }))
+        ? reader.over(apiConnection(config, options, log, { readOnly: false, backoff }))
         : reader
     results =
       session !== reader
@@ -366,7 +367,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
         : preview(decisions)
     for (const r of results.filter((r) => session !== reader && WRITES.includes(r.decision.action))) {
       log.info(
-        `${neutralise(r.decision.wanted?.title ?? r.record?.title ?? '')}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
+        `${neutralise(titleOf(r.decision.wanted, r.record))}: ${r.done}${r.error ? ` — ${r.error.message.split('\n')[0]}` : ''}`
       )
     }
     if (config.mode !== 'plan' && !refused) {

@@ -5,7 +5,7 @@ import https from 'node:https'
 import tls from 'node:tls'
 import { isIP, type Socket } from 'node:net'
 import { TransportFailure, plainNetworkError, type HttpResponse, type Transport } from './retry.js'
-import { direct, isLoopback, outgoingHeaders, readAnswer } from './transport.js'
+import { direct, isLoopback, outgoingHeaders, readAnswer } from './node-http.js'
 
 interface Proxy {
   url: URL

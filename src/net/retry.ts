@@ -1,6 +1,6 @@
 // One HTTP exchange with a per-attempt timeout, and retries that resend the very same request.
 import { Cancelled, DeadlineReached, NetworkError } from '../domain/errors.js'
-import { neutralise } from './untrusted.js'
+import { neutralise } from '../domain/untrusted.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PATCH'

@@ -5,9 +5,9 @@ import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
 import { ApiError, Cancelled, ConflictError, InputError, WrongRecordError } from '../domain/errors.js'
 import { providerVerdict } from '../domain/match.js'
 import type { Decision, Wanted } from '../domain/plan.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
-import type { Session } from './session.js'
+import type { IntegrationRecord } from '../domain/record.js'
+import { neutralise } from '../domain/untrusted.js'
+import type { ApiSession } from './session.js'
 
 export interface Result {
   decision: Decision
@@ -29,7 +29,7 @@ export function stateWord(active: number): string {
 }
 
 /** A create refused for the provider or store gets the catalog's reading of what is wrong appended. */
-async function explainRefusal(error: ApiError, wanted: Wanted, session: Session): Promise<ApiError> {
+async function explainRefusal(error: ApiError, wanted: Wanted, session: ApiSession): Promise<ApiError> {
   const aboutProviderOrStore = error.details.some(
     (d) => d.field === 'integration' || d.field === 'target_platform'
   )
@@ -68,7 +68,7 @@ function settled(decision: Decision): Omit<Result, 'decision'> | undefined {
 }
 
 /** What a status change did, as the answer's record says: `set active`, or `asked to set active, answered paused`. */
-function statusSet(status: 0 | 1, answer: IntegrationRecord): string {
+function statusOutcome(status: 0 | 1, answer: IntegrationRecord): string {
   const asked = status === 1 ? 'set active' : 'paused'
   return answer.active === status
     ? asked
@@ -84,7 +84,7 @@ const named = (r: IntegrationRecord): string =>
  * is not another one. The documented slugs tell the usual display titles (`Amplitude`); only an answer they do not
  * confirm costs a read of the live catalog, so the happy path stays one request.
  */
-async function isAskedFor(answer: IntegrationRecord, wanted: Wanted, session: Session): Promise<boolean> {
+async function isAskedFor(answer: IntegrationRecord, wanted: Wanted, session: ApiSession): Promise<boolean> {
   if (answer.title !== wanted.title || answer.target_platform !== wanted.store) return false
   if (providerVerdict(answer.integration, wanted.provider, SNAPSHOT_CATALOG) === 'same') return true
   return providerVerdict(answer.integration, wanted.provider, await session.catalog()) !== 'other'
@@ -102,7 +102,7 @@ function createdAnother(answer: IntegrationRecord, wanted: Wanted, key: string):
 
 /** POST …/status, refusing an answer about another id: that record is never taken for the one asked about. */
 async function setStatusOf(
-  session: Session,
+  session: ApiSession,
   record: IntegrationRecord,
   status: 0 | 1
 ): Promise<IntegrationRecord> {
@@ -116,7 +116,7 @@ async function setStatusOf(
 
 async function carryOut(
   decision: Decision,
-  session: Session,
+  session: ApiSession,
   keyFor: (wanted: Wanted) => string
 ): Promise<Omit<Result, 'decision'>> {
   const ready = settled(decision)
@@ -125,7 +125,7 @@ async function carryOut(
   if (decision.action !== 'create') {
     const status = decision.action === 'activate' ? 1 : 0
     const updated = await setStatusOf(session, record!, status)
-    return { record: updated, created: false, wrote: true, done: statusSet(status, updated) }
+    return { record: updated, created: false, wrote: true, done: statusOutcome(status, updated) }
   }
   let created: IntegrationRecord
   const key = keyFor(wanted!)
@@ -145,7 +145,7 @@ async function carryOut(
   }
   try {
     const active = await setStatusOf(session, created, 1)
-    return { record: active, created: true, wrote: true, done: `created and ${statusSet(1, active)}` }
+    return { record: active, created: true, wrote: true, done: `created and ${statusOutcome(1, active)}` }
   } catch (error) {
     // The record exists: report it with the failure, so outputs and the summary still name it.
     return {
@@ -164,7 +164,7 @@ async function carryOut(
  */
 export async function apply(
   decisions: Decision[],
-  session: Session,
+  session: ApiSession,
   options: { concurrency: number; keyFor: (wanted: Wanted) => string }
 ): Promise<Result[]> {
   const results = new Array<Result>(decisions.length)

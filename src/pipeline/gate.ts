@@ -2,9 +2,9 @@
 import { Cancelled, DeadlineReached, ExpectedFailure, HealthError } from '../domain/errors.js'
 import { HEALTHS, adviceFor, healthOf, meets, type Requirement } from '../domain/health.js'
 import type { Result } from './apply.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
-import type { Session } from './session.js'
+import type { IntegrationRecord } from '../domain/record.js'
+import { neutralise } from '../domain/untrusted.js'
+import type { ApiSession } from './session.js'
 
 export interface GateOptions {
   requirement: Requirement
@@ -66,7 +66,7 @@ const pendingOf = (results: Result[], requirement: Requirement): Result[] =>
  * get-one endpoint) until all meet it or the time is up — the last read at the deadline, never after it. A record
  * gone from the list fails at once. Results below the requirement get a HealthError; the records stay set.
  */
-export async function gate(results: Result[], session: Session, options: GateOptions): Promise<void> {
+export async function gate(results: Result[], session: ApiSession, options: GateOptions): Promise<void> {
   const { requirement } = options
   let pending = pendingOf(results, requirement)
   const started = options.now()

@@ -16,7 +16,7 @@ import {
   type ApiConnection,
   type CreateBody
 } from '../qonversion/client.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
+import type { IntegrationRecord } from '../domain/record.js'
 import { readOnly, transportFor } from '../net/transport.js'
 
 /** Injected by tests so that retries and waits take no real time. */
@@ -37,8 +37,8 @@ export interface Connection {
   timeoutMs: number
 }
 
-/** The API connection for a run; `readOnly` puts the GET-only guard under the client. */
-export function connect(
+/** How this run reaches the API (nothing is opened yet); `readOnly` puts the GET-only guard under the client. */
+export function apiConnection(
   connection: Connection,
   options: RunOptions,
   log: Log,
@@ -80,7 +80,8 @@ export interface Log {
  */
 export type CatalogMode = 'lenient' | 'strict'
 
-export class Session {
+/** The API calls of one run on one connection: each counts its HTTP attempts, the catalog is read once. */
+export class ApiSession {
   attempts = 0
   private catalogRead: Promise<Catalog> | undefined
 
@@ -131,8 +132,8 @@ export class Session {
   }
 
   /** A session on another connection (the writing one after a read-only plan) that reuses this one's catalog read. */
-  over(api: ApiConnection): Session {
-    const next = new Session(api, this.log, this.catalogMode)
+  over(api: ApiConnection): ApiSession {
+    const next = new ApiSession(api, this.log, this.catalogMode)
     next.catalogRead = this.catalogRead
     return next
   }

@@ -2,7 +2,7 @@
 import { ApiError, type ApiErrorDetail } from '../domain/errors.js'
 import { MAX_RETRY_AFTER_MS, type Exchange } from '../net/retry.js'
 import { apiErrorBodySchema } from './schemas.js'
-import { neutralise } from '../net/untrusted.js'
+import { neutralise } from '../domain/untrusted.js'
 
 const HINTS: Record<number, string> = {
   401:

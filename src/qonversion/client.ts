@@ -3,14 +3,9 @@ import { ExpectedFailure, NetworkError, UnexpectedResponseError } from '../domai
 import { send, type HttpRequest, type RetryPolicy, type Transport } from '../net/retry.js'
 import { USER_AGENT } from '../version.js'
 import { apiErrorFrom } from './api-failure.js'
-import { neutralise } from '../net/untrusted.js'
-import {
-  collectCatalogEntries,
-  integrationListSchema,
-  integrationResponseSchema,
-  type CatalogEntry,
-  type IntegrationRecord
-} from './schemas.js'
+import { neutralise } from '../domain/untrusted.js'
+import type { CatalogEntry, IntegrationRecord } from '../domain/record.js'
+import { collectCatalogEntries, integrationListSchema, integrationResponseSchema } from './schemas.js'
 
 export interface ApiConnection {
   /** Base URL without a trailing slash, e.g. `https://api.qonversion.io/v4`. */
@@ -101,6 +96,11 @@ async function call<T>(
   return { value, attempts: exchange.attempts }
 }
 
+/** The create request exactly as it goes out: what createIntegration sends, and what a dry run prints. */
+export function createRequest(api: ApiConnection, body: CreateBody, idempotencyKey: string): HttpRequest {
+  return request(api, 'POST', '/integrations', body, { 'Idempotency-Key': idempotencyKey })
+}
+
 /** POST /integrations. The same key on every attempt makes retries safe. */
 export function createIntegration(
   api: ApiConnection,
@@ -110,7 +110,7 @@ export function createIntegration(
   return call(
     api,
     'Creating the integration',
-    request(api, 'POST', '/integrations', body, { 'Idempotency-Key': idempotencyKey }),
+    createRequest(api, body, idempotencyKey),
     (json) => integrationResponseSchema.safeParse(json).data
   )
 }

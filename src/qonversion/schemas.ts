@@ -1,8 +1,9 @@
 // Shapes of what the Qonversion v4 API answers, read tolerantly where its docs are vague.
 import { z } from 'zod/mini'
 import { instant } from '../domain/health.js'
-import { STORES } from '../single/inputs.js'
-import { neutralise } from '../net/untrusted.js'
+import type { CatalogEntry, IntegrationRecord } from '../domain/record.js'
+import { STORES } from '../domain/vocabulary.js'
+import { neutralise } from '../domain/untrusted.js'
 
 /**
  * A record's text is kept exactly as sent: it is compared with what is wanted and handed on in outputs, so a title
@@ -26,7 +27,7 @@ function instantText(value: string | null): string | null {
   return ISO_8601.test(value!) ? value : new Date(ms).toISOString()
 }
 
-/** One integration record. Unknown extra fields are kept: the API may add some. */
+/** One integration record (domain/record.ts's IntegrationRecord). Unknown extra fields are kept: the API may add some. */
 export const integrationRecordSchema = z.looseObject({
   object: z.optional(z.literal('integration')),
   // The documented id alphabet: an id is used in a URL path and in the log, so nothing else is accepted.
@@ -45,9 +46,7 @@ export const integrationRecordSchema = z.looseObject({
   last_error_message: nullableText,
   // Any number is read (one odd record must not make the whole list unreadable); health takes all but 0 as errors.
   delivery_error_count: z.nullish(z.number())
-})
-
-export type IntegrationRecord = z.output<typeof integrationRecordSchema>
+}) satisfies z.ZodMiniType<IntegrationRecord>
 
 /** The docs show the record both bare and wrapped as `{"object","url","data":{…}}`: accept either. */
 export const integrationResponseSchema = z.union([
@@ -89,12 +88,6 @@ export const apiErrorBodySchema = z.object({
     )
   })
 })
-
-export interface CatalogEntry {
-  slug: string
-  title?: string
-  allowedStores?: string[]
-}
 
 /**
  * The catalog's envelope is not documented, so every object with a string `slug`, at any depth, is an entry. Its

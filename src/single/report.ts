@@ -1,42 +1,12 @@
-// Hands results to the runner: the redacting log, step outputs and the job summary. Server text arrives here
-// exactly as sent: outputs carry it so (within GitHub's size limit), the summary neutralises it; the secret is
-// scrubbed from every line.
+// The single step's outputs and job summary. Server text arrives here exactly as sent: outputs carry it so (within
+// GitHub's size limit), the summary neutralises it.
 import * as core from '@actions/core'
 import { stateWord, type Result } from '../pipeline/apply.js'
 import { healthOf } from '../domain/health.js'
-import { fitOutput } from '../runner/output-limit.js'
-import type { IntegrationRecord } from '../qonversion/schemas.js'
-import { neutralise } from '../net/untrusted.js'
-import { scrubUrlCredentials } from '../net/url-credentials.js'
-
-export interface RedactingLog {
-  info: (line: string) => void
-  warning: (line: string) => void
-  debug: (line: string) => void
-  /** Masks a secret in the runner's log and scrubs it from every later line. */
-  mask: (secret: string) => void
-  redact: (text: string) => string
-}
-
-/**
- * The runner masks the key once told; text is scrubbed here too, so the key never reaches a log even where
- * masking does not apply (a local run, a log copied elsewhere). A password in any URL is scrubbed as well.
- */
-export function redactingLog(): RedactingLog {
-  const secrets: string[] = []
-  const redact = (text: string): string =>
-    scrubUrlCredentials(secrets.reduce((t, s) => t.split(s).join('***'), text))
-  return {
-    info: (line) => core.info(redact(line)),
-    warning: (line) => core.warning(redact(line)),
-    debug: (line) => core.debug(redact(line)),
-    mask: (secret) => {
-      core.setSecret(secret)
-      secrets.push(secret)
-    },
-    redact
-  }
-}
+import { setOutput } from '../runner/outputs.js'
+import { addFailure, escapeHtml } from '../runner/summary.js'
+import type { IntegrationRecord } from '../domain/record.js'
+import { neutralise } from '../domain/untrusted.js'
 
 /** The outputs that describe one record: the single step's outputs, and a manifest entry's JSON. */
 export function recordOutputs(record: IntegrationRecord): Record<string, string> {
@@ -53,13 +23,6 @@ export function recordOutputs(record: IntegrationRecord): Record<string, string>
     'last-error': record.last_error_message ?? '',
     integration: JSON.stringify(record)
   }
-}
-
-/** Sets one output as given, or cut with a note (and a warning) when it is over GitHub's limit for one output. */
-export function setOutput(name: string, value: string): void {
-  const fitted = fitOutput(value)
-  if (fitted.cut) core.warning(`Output \`${name}\` is over GitHub's limit of 1 MB per output, so it was cut.`)
-  core.setOutput(name, fitted.value)
 }
 
 /** Sets `idempotency-key`, and every record output when a record exists — on failure too, for `if: failure()` steps. */
@@ -83,16 +46,7 @@ export interface StepReport {
   cancelled?: string
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-}
-
 const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
-
-/** The failure, below a summary's table: as text in a code block, so nothing in it (server text too) renders. */
-export function addFailure(summary: typeof core.summary, error: string): typeof core.summary {
-  return summary.addCodeBlock(escapeHtml(error))
-}
 
 /**
  * The job summary of every run, failed ones included: what was asked, what happened, the error. Values are the

@@ -7,35 +7,35 @@ import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
 import { type Cancelled, ConflictError, ExpectedFailure, InputError } from '../domain/errors.js'
 import { deliveryFacts, gate } from '../pipeline/gate.js'
 import { adviceFor, healthOf } from '../domain/health.js'
-import { keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
-import { environmentOf, parseSettings, readInputs, type Settings } from './inputs.js'
-import { plan, type Decision, type Policy, type Wanted } from '../domain/plan.js'
-import { redactingLog, writeOutputs, writeSummary, type StepReport } from './report.js'
+import { isRerun, keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
+import { INPUT_DEFAULTS, parseSettings, type Settings } from './inputs.js'
+import { environmentOf, readInputs } from '../runner/inputs.js'
+import { plan, type Decision, type PlanRules, type Wanted } from '../domain/plan.js'
+import { writeOutputs, writeSummary, type StepReport } from './report.js'
+import { redactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
-import { Session, connect, type RunOptions } from '../pipeline/session.js'
-import { ACTION_NAME, USER_AGENT } from '../version.js'
+import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
+import { ACTION_NAME } from '../version.js'
+import { createRequest, type ApiConnection } from '../qonversion/client.js'
 
 export type { RunOptions }
 
-/** The create request as it would go out, with the key redacted: what a dry run prints. */
-export function previewCreate(settings: Settings, idempotencyKey: string): string {
-  return [
-    `POST ${settings.apiUrl}/integrations`,
-    'Authorization: Bearer ***',
-    'Content-Type: application/json',
-    `Idempotency-Key: ${idempotencyKey}`,
-    `User-Agent: ${USER_AGENT}`,
-    '',
-    JSON.stringify(
-      { title: settings.title, integration: settings.provider, target_platform: settings.store },
-      null,
-      2
-    )
-  ].join('\n')
+/** The create request as the client builds it, with the key redacted: what a dry run prints. */
+function previewCreate(api: ApiConnection, settings: Settings, idempotencyKey: string): string {
+  const request = createRequest(
+    api,
+    { title: settings.title, integration: settings.provider, target_platform: settings.store },
+    idempotencyKey
+  )
+  const headers = Object.entries(request.headers).map(([name, value]) =>
+    name === 'Authorization' ? `${name}: Bearer ***` : `${name}: ${value}`
+  )
+  const body = JSON.stringify(JSON.parse(request.body ?? '{}'), null, 2)
+  return [`${request.method} ${request.url}`, ...headers, '', body].join('\n')
 }
 
 /** What a dry run found: the same reads and checks as the real run, and the decision it would carry out. */
-async function dryRun(session: Session, wanted: Wanted, policy: Policy): Promise<string> {
+async function dryRun(session: ApiSession, wanted: Wanted, policy: PlanRules): Promise<string> {
   // Always one authenticated read, so a refused key or an unreachable API fails here as it would for real.
   const records = await session.list()
   const catalog = await session.catalog()
@@ -77,7 +77,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   const report: StepReport = { attempts: 0 }
   try {
-    const raw = readInputs((name) => core.getInput(name))
+    const raw = readInputs((name) => core.getInput(name), INPUT_DEFAULTS)
     report.asked = { title: raw.title, provider: raw.provider, store: raw.store }
     if (raw['secret-key']) log.mask(raw['secret-key'])
     const { settings, warnings } = parseSettings(raw)
@@ -89,8 +89,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     report.key = key
     log.info(`Idempotency key: ${key}`)
 
-    const session = new Session(
-      connect(settings, options, log, { readOnly: settings.dryRun }),
+    const session = new ApiSession(
+      apiConnection(settings, options, log, { readOnly: settings.dryRun }),
       log,
       settings.dryRun ? 'strict' : 'lenient'
     )
@@ -101,17 +101,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
       active: settings.activate ? true : undefined,
       source: "the step's inputs"
     }
-    const policy: Policy = {
+    const policy: PlanRules = {
       onMatch: settings.ifExists,
       prune: 'false',
-      rerun: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1
+      rerun: isRerun(process.env)
     }
     try {
       if (settings.dryRun) {
         const verdict = await dryRun(session, wanted, policy)
         report.dryRun = verdict
         log.info(
-          `Dry run: nothing was changed. The request that would be sent:\n${previewCreate(settings, key)}`
+          `Dry run: nothing was changed. The request that would be sent:\n${previewCreate(session.api, settings, key)}`
         )
         log.info(`Dry run: ${verdict}.`)
         writeOutputsOrFail(() => writeOutputs(undefined, key))

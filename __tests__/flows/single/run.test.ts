@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { useNock } from '../../../__fixtures__/use-nock.js'
 import { API, SECRET, baseInputs, record, runAction } from '../../../__fixtures__/run-action.js'
+import { USER_AGENT } from '../../../src/version.js'
 
 interface Sent {
   headers: Record<string, string | string[] | undefined>
@@ -398,6 +399,12 @@ describe('dry-run', () => {
     expect(result.stdout).toContain('Authorization: Bearer ***')
     expect(result.stdout).toContain('"target_platform": "iOS"')
     expect(result.stdout).toContain('Dry run: would create a new integration.')
+    // The client's own request, header for header: what the real run would send, the key redacted.
+    const key = /Idempotency-Key: (\S+)/.exec(result.stdout)?.[1]
+    expect(key).toBe(result.outputs['idempotency-key'])
+    expect(result.stdout).toContain('Accept: application/json')
+    expect(result.stdout).toContain(`User-Agent: ${USER_AGENT}`)
+    expect(result.stdout).not.toContain(`Bearer ${SECRET}`)
     expect(result.outputs).toEqual({ 'idempotency-key': expect.stringMatching(/^qia-4242-/) })
     expect(result.summary).toContain('(dry run)')
   })

@@ -1,6 +1,6 @@
 // Server text where it is printed: neutralised (controls escaped) and capped without splitting a character.
 import { describe, expect, it } from '@jest/globals'
-import { neutralise } from '../../src/net/untrusted.js'
+import { neutralise } from '../../src/domain/untrusted.js'
 
 describe('neutralise, where text is printed', () => {
   it('escapes controls and caps without splitting an emoji', () => {
