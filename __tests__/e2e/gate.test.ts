@@ -9,6 +9,12 @@ import { NODE, NODE_NAME, emulatorForFile, fastClock } from '../../__fixtures__/
 const { emu, newRun, writes, inputs } = emulatorForFile(8000)
 const run = (withInputs: Record<string, string>, env: Record<string, string | undefined> = {}) =>
   runAction({ inputs: withInputs, run: newRun(), node: NODE, env })
+// Runs that would sit in waits (the gate's, a retry's backoff) run the bundle on a clock SPEED times fast: its waits
+// are the ones asked for (`wait-seconds: 6` waits 6 s of its clock) in a fraction of the time; the emulator's
+// delivery times are real ones, so they are scaled to match.
+const SPEED = 5
+const gated = (withInputs: Record<string, string>) =>
+  runAction({ inputs: withInputs, run: newRun(), node: NODE, nodeArgs: fastClock(SPEED) })
 
 /** A one-route server answering every request with `answer`, for what the emulator does not play. */
 async function serve(
@@ -31,7 +37,7 @@ describe(`hardening, on dist/index.js (${NODE_NAME})`, () => {
       { title: 'Amplitude — iOS', integration: 'mixpanel', target_platform: 'iOS' }
     ])
     emu.inject({ match: { method: 'GET', path: '/v4/integrations/meta' }, kind: 'server-error', count: 10 })
-    const result = await run(inputs({ 'if-exists': 'reuse' }))
+    const result = await gated(inputs({ 'if-exists': 'reuse' }))
     expect(result.code).toBe(0)
     expect(result.outputs.created).toBe('true')
     expect(result.outputs['integration-id']).not.toBe(mixpanel.id)
@@ -41,7 +47,7 @@ describe(`hardening, on dist/index.js (${NODE_NAME})`, () => {
   it('1: a provider that cannot be told apart fails closed, listing the candidate, and sends nothing', async () => {
     const [asa] = emu.seed([{ title: 'ASA', integration: 'searchads', target_platform: 'iOS' }])
     emu.inject({ match: { method: 'GET', path: '/v4/integrations/meta' }, kind: 'server-error', count: 10 })
-    const result = await run(inputs({ title: 'ASA', provider: 'searchads', 'if-exists': 'reuse' }))
+    const result = await gated(inputs({ title: 'ASA', provider: 'searchads', 'if-exists': 'reuse' }))
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(`${asa.id}: provider “Apple Search Ads”, store iOS`)
     expect(result.stdout).toMatch(/none is reused on a guess/)
@@ -149,12 +155,6 @@ describe(`hardening, on dist/index.js (${NODE_NAME})`, () => {
 })
 
 describe('the health gate, on dist/index.js against the emulator', () => {
-  // The bundle runs on a clock SPEED times fast: its waits are the ones asked for (`wait-seconds: 6` waits 6 s of
-  // its clock) in a fraction of the time; the emulator's delivery times are real ones, so they are scaled to match.
-  const SPEED = 5
-  const gated = (withInputs: Record<string, string>) =>
-    runAction({ inputs: withInputs, run: newRun(), node: NODE, nodeArgs: fastClock(SPEED) })
-
   it('passes at once on a delivering integration', async () => {
     emu.scenario({ kind: 'deliver', afterMs: 0 })
     const result = await gated(inputs({ activate: 'true', require: 'delivering' }))
