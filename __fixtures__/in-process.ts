@@ -90,23 +90,3 @@ export async function runInProcess(
   rmSync(workspace, { recursive: true, force: true })
   return { stdout, outputs, summary: readFileSync(summaryFile, 'utf8'), failed, failure, sleeps }
 }
-
-/** An integration record as the API returns it; `integration` is the provider's display title. */
-export function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    object: 'integration',
-    id: 'gNl6hyM6',
-    url: '/v4/integrations/gNl6hyM6',
-    title: 'Amplitude — iOS',
-    integration: 'Amplitude',
-    target_platform: 'iOS',
-    active: 0,
-    created_at: '2026-11-27T10:00:00Z',
-    updated_at: '2026-11-27T10:00:00Z',
-    last_delivery_at: null,
-    last_error_at: null,
-    last_error_message: null,
-    delivery_error_count: 0,
-    ...overrides
-  }
-}

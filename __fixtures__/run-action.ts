@@ -1,7 +1,8 @@
 // Runs src/single/run.ts in-process the way the runner would (see in-process.ts), with the top-level action's inputs.
 import type { Transport } from '../src/net/retry.js'
 import { INPUT_DEFAULTS } from '../src/single/inputs.js'
-import { API, SECRET, record, runInProcess, type InProcessRun } from './in-process.js'
+import { API, SECRET, runInProcess, type InProcessRun } from './in-process.js'
+import { record } from './records.js'
 
 export { API, SECRET, record }
 export type ActionRun = InProcessRun

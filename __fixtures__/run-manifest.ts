@@ -2,7 +2,8 @@
 // manifest file.
 import { MANIFEST_INPUT_DEFAULTS } from '../src/manifest/inputs.js'
 import type { ManifestRunOptions } from '../src/manifest/run.js'
-import { API, SECRET, record as anyRecord, runInProcess, type InProcessRun } from './in-process.js'
+import { API, SECRET, runInProcess, type InProcessRun } from './in-process.js'
+import { record as anyRecord } from './records.js'
 
 export { API, SECRET }
 export type ManifestRun = InProcessRun

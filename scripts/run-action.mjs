@@ -75,9 +75,10 @@ export function parseOutputs(text) {
  * the attempt).
  * `action` picks another action of the repository (`manifest`): its inputs' defaults and its bundle; `files`
  * are written into the workspace first (the manifest file, an event payload). `onSpawn` gets the child process
- * (to signal it, as the runner does when a job is cancelled).
+ * (to signal it, as the runner does when a job is cancelled). `nodeArgs` go to node before the script (a test's
+ * `--import` preload).
  * @param {{ inputs: Record<string, string>, run?: { id: string, attempt: string },
- *   env?: Record<string, string | undefined>, node?: string, script?: string, action?: string,
+ *   env?: Record<string, string | undefined>, node?: string, nodeArgs?: string[], script?: string, action?: string,
  *   files?: Record<string, string>, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} options
  * @returns {Promise<ActionResult>}
  */
@@ -86,6 +87,7 @@ export function runAction({
   run = { id: '1001', attempt: '1' },
   env = {},
   node = process.execPath,
+  nodeArgs = [],
   action = '.',
   script = actionAt(action).main,
   files = {},
@@ -132,7 +134,7 @@ export function runAction({
     ...env
   }
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name]
-  return spawnTimed(node, [script], childEnv, onSpawn).then((run) => {
+  return spawnTimed(node, [...nodeArgs, script], childEnv, onSpawn).then((run) => {
     const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
     const summary = readFileSync(summaryFile, 'utf8')
     rmSync(dir, { recursive: true, force: true })

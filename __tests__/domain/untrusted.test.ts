@@ -1,0 +1,12 @@
+// Server text where it is printed: neutralised (controls escaped) and capped without splitting a character.
+import { describe, expect, it } from '@jest/globals'
+import { neutralise } from '../../src/domain/untrusted.js'
+
+describe('neutralise, where text is printed', () => {
+  it('escapes controls and caps without splitting an emoji', () => {
+    expect(neutralise('a\tb\nc\u2028', 100)).toBe('a\\tb\\nc\\u2028')
+    const capped = neutralise('x😀😀', 2)
+    expect(capped).toBe('x…')
+    expect(neutralise('😀😀', 3)).toBe('😀…')
+  })
+})

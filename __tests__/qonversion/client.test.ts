@@ -1,0 +1,116 @@
+// The API client, one endpoint at a time over a scripted transport: the request each function sends, what it reads
+// from the answer, and the attempts it reports — also on failure.
+import { describe, expect, it } from '@jest/globals'
+import { ApiError, UnexpectedResponseError } from '../../src/domain/errors.js'
+import {
+  createIntegration,
+  getCatalog,
+  listIntegrations,
+  setIntegrationStatus
+} from '../../src/qonversion/client.js'
+import { USER_AGENT } from '../../src/version.js'
+import { KEY, scriptedApi } from '../../__fixtures__/api.js'
+import { list, record } from '../../__fixtures__/records.js'
+
+const BODY = { title: 'Amplitude — iOS', integration: 'amplitude', target_platform: 'iOS' }
+
+describe('createIntegration', () => {
+  it('POSTs the body with the key, the idempotency key and JSON headers, and returns the record', async () => {
+    const { api, sent } = scriptedApi(() => [201, record()])
+    const answer = await createIntegration(api, BODY, 'qia-key-1')
+    expect(sent).toEqual([
+      {
+        method: 'POST',
+        path: '/integrations',
+        headers: {
+          Authorization: `Bearer ${KEY}`,
+          Accept: 'application/json',
+          'User-Agent': USER_AGENT,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': 'qia-key-1'
+        },
+        body: BODY
+      }
+    ])
+    expect(answer).toEqual({ value: record(), attempts: 1 })
+  })
+
+  it('sends the same idempotency key again on a retry and counts both attempts', async () => {
+    const { api, sent, sleeps } = scriptedApi(() => (sent.length === 1 ? [503, {}] : [201, record()]))
+    const answer = await createIntegration(api, BODY, 'qia-key-2')
+    expect(sent.map((s) => s.headers['Idempotency-Key'])).toEqual(['qia-key-2', 'qia-key-2'])
+    expect(sleeps).toHaveLength(1)
+    expect(answer.attempts).toBe(2)
+  })
+
+  it('turns a refusal into an ApiError with its status and the attempts spent', async () => {
+    const { api } = scriptedApi(() => [
+      422,
+      { error: { type: 'request', code: 'validation', message: 'Invalid', details: [] } }
+    ])
+    const error = await createIntegration(api, BODY, 'k').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).status).toBe(422)
+    expect((error as ApiError).attempts).toBe(1)
+    expect((error as ApiError).message).toMatch(/^Creating the integration failed: HTTP 422/)
+  })
+
+  it('refuses a 2xx that is not a record, quoting the body and counting the attempt', async () => {
+    const { api } = scriptedApi(() => [200, { hello: 'world' }])
+    const error = await createIntegration(api, BODY, 'k').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect((error as UnexpectedResponseError).message).toContain(
+      'Creating the integration: the API answered HTTP 200 but the body is not the expected record (“{"hello":"world"}”)'
+    )
+    expect((error as UnexpectedResponseError).attempts).toBe(1)
+  })
+})
+
+describe('setIntegrationStatus', () => {
+  it('POSTs the status to the record’s own path, its id encoded, with no idempotency key', async () => {
+    const { api, sent } = scriptedApi(() => [200, record({ id: 'a.b', active: 1 })])
+    const answer = await setIntegrationStatus(api, 'a.b', 1)
+    expect(sent.map((s) => [s.method, s.path, s.body])).toEqual([
+      ['POST', '/integrations/a.b/status', { status: 1 }]
+    ])
+    expect(sent[0].headers['Idempotency-Key']).toBeUndefined()
+    expect(answer.value.active).toBe(1)
+  })
+})
+
+describe('listIntegrations', () => {
+  it('GETs the list without a body and reads every record', async () => {
+    const { api, sent } = scriptedApi(() => [200, list(record({ id: 'A' }), record({ id: 'B' }))])
+    const answer = await listIntegrations(api)
+    expect(sent.map((s) => [s.method, s.path, s.body, s.headers['Content-Type']])).toEqual([
+      ['GET', '/integrations', undefined, undefined]
+    ])
+    expect(answer.value.map((r) => r.id)).toEqual(['A', 'B'])
+  })
+})
+
+describe('getCatalog', () => {
+  it('reads the catalog’s entries with their titles and stores', async () => {
+    const meta = {
+      object: 'list',
+      data: [
+        {
+          category: 'analytics',
+          title: 'Analytics',
+          integrations: [{ slug: 'amplitude', title: 'Amplitude', allowedStores: ['iOS', 'Android'] }]
+        }
+      ]
+    }
+    const { api, sent } = scriptedApi(() => [200, meta])
+    const answer = await getCatalog(api)
+    expect(sent.map((s) => s.path)).toEqual(['/integrations/meta'])
+    expect(answer.value).toEqual([
+      { slug: 'amplitude', title: 'Amplitude', allowedStores: ['iOS', 'Android'] }
+    ])
+  })
+
+  it('takes a catalog without a single entry as an unexpected answer', async () => {
+    const { api } = scriptedApi(() => [200, { object: 'list', data: [] }])
+    await expect(getCatalog(api)).rejects.toThrow(UnexpectedResponseError)
+  })
+})
