@@ -11,7 +11,7 @@ const shared = {
 }
 
 /** The unit tests mirror src/'s layers: __tests__/<layer>/ tests src/<layer>/. */
-const UNIT = ['domain', 'pipeline', 'qonversion', 'net', 'lazy', 'runner', 'single', 'manifest']
+const UNIT = ['domain', 'pipeline', 'qonversion', 'net', 'runner', 'single', 'manifest']
 
 export default {
   projects: [

@@ -19,9 +19,6 @@ export const LAYERS = [
   { folder: 'pipeline', rank: 5 },
   { folder: 'qonversion', rank: 4 },
   { folder: 'net', rank: 3 },
-  // Stand-ins the bundler puts in place of packages @actions/core loads but the action never calls (tsconfig paths):
-  // reached only through a package name, never imported from src/, and importing nothing of src/.
-  { folder: 'lazy', rank: 1 },
   {
     folder: 'domain',
     rank: 2,
@@ -30,9 +27,7 @@ export const LAYERS = [
       /^(node:)?(fs|http|https|net|tls|child_process|timers|process)(\/|$)/,
       /^yaml$/
     ]
-  },
-  // Bundle stand-ins for packages (tsconfig.json `paths`): reached only through the alias, they import none of src/.
-  { folder: 'lazy', rank: 1 }
+  }
 ]
 const LEAVES = new Set(['version.ts'])
 
