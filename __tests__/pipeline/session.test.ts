@@ -42,6 +42,29 @@ describe('attempts', () => {
 })
 
 describe('project', () => {
+  it('checking every provider, asks for the catalog beside the list: both are out before the list answers', async () => {
+    let metaAsked!: () => void
+    const metaSeen = new Promise<void>((resolve) => (metaAsked = resolve))
+    const { session: s, sent } = session((x) => {
+      if (x.path === '/integrations/meta') {
+        metaAsked()
+        return [200, META]
+      }
+      // The list answers only once the catalog was asked for: one round trip for both, not two in a row.
+      return metaSeen.then((): Reply => [200, list(record({ integration: 'amplitude' }))])
+    })
+    const { records, catalog } = await s.project([wanted], true)
+    expect(sent()).toEqual(['/integrations', '/integrations/meta'])
+    expect(records).toHaveLength(1)
+    expect(catalog.live).toBe(true)
+  })
+
+  it('a list that fails (a refused key) fails alone: the catalog asked beside it adds no warning', async () => {
+    const { session: s, log } = session(() => [401, { error: { message: 'bad key' } }])
+    await expect(s.project([wanted], true)).rejects.toThrow(ApiError)
+    expect(log.warning).toEqual([])
+  })
+
   it('reads only the list when every record with the title and store spells the slug', async () => {
     const { session: s, sent } = session(() => [200, list(record({ integration: 'amplitude' }))])
     const { records, catalog } = await s.project([wanted])

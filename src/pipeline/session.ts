@@ -16,7 +16,7 @@ import {
   type ApiConnection,
   type CreateBody
 } from '../qonversion/client.js'
-import type { IntegrationRecord } from '../domain/record.js'
+import type { CatalogEntry, IntegrationRecord } from '../domain/record.js'
 import { readOnly, transportFor } from '../net/transport.js'
 
 /** Injected by tests so that retries and waits take no real time. */
@@ -86,6 +86,8 @@ export type CatalogMode = 'lenient' | 'strict'
 export class ApiSession {
   attempts = 0
   private catalogRead: Promise<Catalog> | undefined
+  /** The catalog's request, started early beside the list's; settled, never rejected, until catalog() reads it. */
+  private catalogAnswer: Promise<{ entries: CatalogEntry[] } | { error: Error }> | undefined
 
   constructor(
     readonly api: ApiConnection,
@@ -127,7 +129,11 @@ export class ApiSession {
     wanted: Wanted[],
     everyProvider = false
   ): Promise<{ records: IntegrationRecord[]; catalog: Catalog }> {
-    const records = await this.list()
+    const listing = this.list()
+    // Where every provider is checked anyway, the catalog is asked for beside the list (one round trip, not two);
+    // what it answered is only looked at once the list was read, so a refused key fails once, without a warning.
+    if (everyProvider) void this.askCatalog()
+    const records = await listing
     const catalog = everyProvider || needsCatalog(records, wanted) ? await this.catalog() : SNAPSHOT_CATALOG
     this.log.debug(`${records.length} integration(s) listed.`)
     return { records, catalog }
@@ -137,21 +143,29 @@ export class ApiSession {
   over(api: ApiConnection): ApiSession {
     const next = new ApiSession(api, this.log, this.catalogMode)
     next.catalogRead = this.catalogRead
+    next.catalogAnswer = this.catalogAnswer
     return next
   }
 
-  catalog(): Promise<Catalog> {
-    this.catalogRead ??= this.ask(getCatalog(this.api)).then(
-      (entries): Catalog => ({ entries, live: true }),
-      (error: Error) => {
-        if (this.catalogMode === 'strict' && !(error instanceof UnexpectedResponseError)) throw error
-        this.log.warning(
-          `Providers could not be checked: the provider catalog (GET /integrations/meta) could not be read, so ` +
-            `providers are checked against the documented list only: ${error.message}`
-        )
-        return SNAPSHOT_CATALOG
-      }
+  private askCatalog(): Promise<{ entries: CatalogEntry[] } | { error: Error }> {
+    this.catalogAnswer ??= this.ask(getCatalog(this.api)).then(
+      (entries) => ({ entries }),
+      (error: Error) => ({ error })
     )
+    return this.catalogAnswer
+  }
+
+  catalog(): Promise<Catalog> {
+    this.catalogRead ??= this.askCatalog().then((answer): Catalog => {
+      if ('entries' in answer) return { entries: answer.entries, live: true }
+      const { error } = answer
+      if (this.catalogMode === 'strict' && !(error instanceof UnexpectedResponseError)) throw error
+      this.log.warning(
+        `Providers could not be checked: the provider catalog (GET /integrations/meta) could not be read, so ` +
+          `providers are checked against the documented list only: ${error.message}`
+      )
+      return SNAPSHOT_CATALOG
+    })
     return this.catalogRead
   }
 }
