@@ -49,6 +49,7 @@ import { neutralise } from '../domain/untrusted.js'
 import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { writeWorkspaceFile } from '../runner/workspace-file.js'
+import { failStep, failureMessage } from '../runner/finish.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'
 
@@ -440,16 +441,12 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
       )
     }
   } catch (error) {
-    if (!(error instanceof ExpectedFailure))
-      log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
     if (error instanceof InputError && file !== undefined) annotations = fileAnnotations(error.problems, file)
     const cancelled = cancellation(options.signal)
-    const message = log.redact(
-      cancelled
-        ? cancelledFailure(cancelled, results, changes)
-        : error instanceof Error
-          ? error.message
-          : String(error)
+    const message = failureMessage(
+      error,
+      log,
+      cancelled && (() => cancelledFailure(cancelled, results, changes))
     )
     if (markdown === undefined && target && !cancelled) {
       // Failed before there was a plan to post: the comment says so rather than keep an earlier, green plan.
@@ -468,7 +465,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     const note = droppedNote(writeAnnotations(annotations, { ...used, error: used.error + 1 }))
     const failed = note ? `${markdown}\n\n${note}` : markdown
     writeSummaryOrWarn(() => writeManifestSummary(failed, message), log.warning)
-    core.setFailed(log.redact(`${NAME}: ${message}`))
+    failStep(NAME, message, log)
     return
   }
   const note = droppedNote(writeAnnotations(annotations, used))
