@@ -22,7 +22,7 @@ const wanted: Wanted = {
   source: 'x'
 }
 
-const session = (answer: (sent: Sent) => Reply, mode: 'lenient' | 'strict' = 'lenient') => {
+const session = (answer: (sent: Sent) => Reply | Promise<Reply>, mode: 'lenient' | 'strict' = 'lenient') => {
   const { api, sent } = scriptedApi(answer)
   const log = keptLog()
   return { session: new ApiSession(api, log, mode), sent: () => sent.map((s) => s.path), log: log.lines }

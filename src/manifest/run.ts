@@ -1,7 +1,6 @@
 // The manifest action from start to end — inputs, file, plan, apply or check, gate, report — and the one place
 // that fails its step. The same planner, executor and gate as the single step, for every entry of the file.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import * as core from '../runner/commands.js'
 import { apply, preview, type Result } from '../pipeline/apply.js'
 import { RERUN_IS_SAFE, cancellation, cancelledLine, untilCancelled } from '../net/cancel.js'
@@ -49,6 +48,8 @@ import {
 import { neutralise } from '../domain/untrusted.js'
 import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
+import { writeWorkspaceFile } from '../runner/workspace-file.js'
+import { failStep, failureMessage } from '../runner/finish.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'
 
@@ -284,10 +285,10 @@ function logLine(d: Decision): string {
 }
 
 /** Writes the plan as JSON for an artifact, inside the workspace. */
-function writePlanFile(path: string, content: unknown): void {
+function writePlanFile(workspace: string, file: string, content: unknown): void {
+  const path = resolve(workspace, file)
   try {
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`)
+    writeWorkspaceFile(workspace, 'plan-file', file, `${JSON.stringify(content, null, 2)}\n`)
   } catch (error) {
     throw new ExpectedFailure(`Could not write \`plan-file\` ${path}: ${(error as Error).message}`, {
       cause: error
@@ -405,7 +406,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     markdown = `${heading}\n\n${table}\n\n${digestLine}\n\nHTTP attempts: ${attempts}.`
     writeOutputsOrFail(() => writeManifestOutputs(rows, changes, drift, digest))
     if (config.planFile) {
-      writePlanFile(resolve(workspace, config.planFile), { digest, mode: config.mode, rows })
+      writePlanFile(workspace, config.planFile, { digest, mode: config.mode, rows })
     }
     // The comment's requests are bounded, not aborted: a cancelled run stops waiting for them, its record written.
     if (target && !options.signal?.aborted) {
@@ -440,16 +441,12 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
       )
     }
   } catch (error) {
-    if (!(error instanceof ExpectedFailure))
-      log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
     if (error instanceof InputError && file !== undefined) annotations = fileAnnotations(error.problems, file)
     const cancelled = cancellation(options.signal)
-    const message = log.redact(
-      cancelled
-        ? cancelledFailure(cancelled, results, changes)
-        : error instanceof Error
-          ? error.message
-          : String(error)
+    const message = failureMessage(
+      error,
+      log,
+      cancelled && (() => cancelledFailure(cancelled, results, changes))
     )
     if (markdown === undefined && target && !cancelled) {
       // Failed before there was a plan to post: the comment says so rather than keep an earlier, green plan.
@@ -464,10 +461,11 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     }
     markdown ??= `### Qonversion integrations — failed${labelSuffix(label)}`
     if (cancelled) markdown = markdown.replace(/\n|$/, `\n\n${cancelledLine(cancelled)}\n`)
-    const note = droppedNote(writeAnnotations(annotations, used))
+    // The failure below is an error annotation too: one of the ten is kept for it, or GitHub would drop it.
+    const note = droppedNote(writeAnnotations(annotations, { ...used, error: used.error + 1 }))
     const failed = note ? `${markdown}\n\n${note}` : markdown
     writeSummaryOrWarn(() => writeManifestSummary(failed, message), log.warning)
-    core.setFailed(log.redact(`${NAME}: ${message}`))
+    failStep(NAME, message, log)
     return
   }
   const note = droppedNote(writeAnnotations(annotations, used))

@@ -1,6 +1,15 @@
 // Reads a file a workflow input names, safely: only inside the workspace, only up to a size cap, only UTF-8.
-import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+  type Stats
+} from 'node:fs'
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError } from '../domain/errors.js'
 
 /** 1 MiB: a real manifest is a few KiB, while a 50 MB one takes the YAML parser tens of seconds and gigabytes. */
@@ -125,4 +134,30 @@ export function readWorkspaceFile(workspace: string, input: string, file: string
     throw failed(error)
   }
   return decodeUtf8(bytes, file)
+}
+
+/**
+ * Writes `text` to the file input `input` names (relative to `workspace`), refused when its real location is
+ * outside the workspace: a committed link to a folder (or the file itself a link) would otherwise carry the write
+ * anywhere the runner's user may write.
+ */
+export function writeWorkspaceFile(workspace: string, input: string, file: string, text: string): void {
+  const path = resolve(workspace, file)
+  const root = realpathSync(workspace)
+  // The deepest folder that exists already, links followed: checked before any folder is made below it.
+  let folder = dirname(path)
+  while (!existsSync(folder)) folder = dirname(folder)
+  const real = realpathSync(folder)
+  const outside = (where: string): InputError =>
+    new InputError([
+      `Input \`${input}\` is \`${file}\`, which through a symbolic link is ${where}, outside the workspace; ` +
+        'give a path inside it that no link leads out of.'
+    ])
+  if (real !== root && !isInside(root, real)) throw outside(real)
+  if (existsSync(path) && lstatSync(path).isSymbolicLink()) {
+    const target = realpathSync(path)
+    if (!isInside(root, target)) throw outside(target)
+  }
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, text)
 }

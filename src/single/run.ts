@@ -4,7 +4,7 @@ import * as core from '../runner/commands.js'
 import { apply } from '../pipeline/apply.js'
 import { RERUN_IS_SAFE, cancellation, cancelledLine } from '../net/cancel.js'
 import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
-import { type Cancelled, ConflictError, ExpectedFailure, InputError } from '../domain/errors.js'
+import { type Cancelled, ConflictError, InputError } from '../domain/errors.js'
 import { deliveryFacts, gate } from '../pipeline/gate.js'
 import { adviceFor, healthOf } from '../domain/health.js'
 import { isRerun, keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
@@ -14,6 +14,7 @@ import { plan, type Decision, type PlanRules, type Wanted } from '../domain/plan
 import { writeOutputs, writeSummary, type StepReport } from './report.js'
 import { redactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
+import { failStep, failureMessage } from '../runner/finish.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'
 import { createRequest, type ApiConnection } from '../qonversion/client.js'
@@ -157,19 +158,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
       report.attempts = session.attempts
     }
   } catch (error) {
-    if (!(error instanceof ExpectedFailure)) {
-      // A bug of ours, not the user's: keep the stack for whoever reports it.
-      log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-    }
     const cancelled = cancellation(options.signal)
     if (cancelled) report.cancelled = cancelledLine(cancelled)
-    const message = cancelled
-      ? cancelledFailure(cancelled, report, error)
-      : error instanceof Error
-        ? error.message
-        : String(error)
-    report.error = log.redact(message)
-    core.setFailed(log.redact(`${ACTION_NAME}: ${report.error}`))
+    report.error = failureMessage(error, log, cancelled && (() => cancelledFailure(cancelled, report, error)))
+    failStep(ACTION_NAME, report.error, log)
   } finally {
     writeSummaryOrWarn(() => writeSummary(report), log.warning)
   }

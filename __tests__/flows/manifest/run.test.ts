@@ -1,7 +1,15 @@
 // The manifest action in-process against nock: plan, apply and check over one file, seen from the runner's side,
 // with what was sent to the API and to GitHub asserted as well as the outputs.
 import { describe, expect, it, jest } from '@jest/globals'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
@@ -1094,12 +1102,14 @@ describe('annotations on the manifest’s lines', () => {
     const entries = Array.from({ length: 12 }, (_, i) => `  - {title: E${i}, provider: mixpanl, store: iOS}`)
     project()
     const result = await runManifest({ manifest: lines('integrations:', ...entries) })
-    expect(annotationsIn(result.stdout).filter((a) => a.level === 'error')).toHaveLength(10)
+    // The step's failure is an error annotation too (`::error::`), so nine entries leave room for it.
+    expect(result.stdout.match(/^::error[ :]/gm)).toHaveLength(10)
     expect(annotationsIn(result.stdout).map((a) => a.line)).toEqual(
-      Array.from({ length: 10 }, (_, i) => String(i + 2))
+      Array.from({ length: 9 }, (_, i) => String(i + 2))
     )
+    expect(result.stdout).toMatch(/^::error::.*12 integration\(s\) need attention/m)
     expect(result.summary).toContain(
-      '2 errors not shown as annotations (GitHub shows 10 of each kind per step): every problem is listed with its file:line in the failure below.'
+      '3 errors not shown as annotations (GitHub shows 10 of each kind per step): every problem is listed with its file:line in the failure below.'
     )
     for (let i = 0; i < 12; i++) expect(result.failure).toContain(`${at(i + 2)} “E${i}”: \`mixpanl\``)
   })
@@ -1132,6 +1142,26 @@ describe('the plan digest, plan-file and expect-plan', () => {
     >
     expect(written).toEqual({ digest, mode: 'plan', rows: planOf(result.outputs) })
     rmSync(workspace, { recursive: true, force: true })
+  })
+
+  it('a plan-file through a committed link to a folder outside the workspace is refused, nothing written there', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'qia-plan-file-'))
+    const outside = mkdtempSync(join(tmpdir(), 'qia-outside-'))
+    mkdirSync(join(workspace, '.github'))
+    writeFileSync(join(workspace, MANIFEST), TWO)
+    symlinkSync(outside, join(workspace, 'link'), 'dir')
+    project(EXISTING_AMP())
+    const result = await runManifest({
+      inputs: { 'plan-file': 'link/plan.json' },
+      env: { GITHUB_WORKSPACE: workspace }
+    })
+    expect(result.failure).toContain(
+      'Input `plan-file` is `link/plan.json`, which through a symbolic link is'
+    )
+    expect(result.failure).toContain('outside the workspace')
+    expect(readdirSync(outside)).toEqual([])
+    rmSync(workspace, { recursive: true, force: true })
+    rmSync(outside, { recursive: true, force: true })
   })
 
   it('a plan-file outside the workspace is refused before any request', async () => {

@@ -5,22 +5,7 @@ import nock from 'nock'
 import { useNock } from '../../../__fixtures__/use-nock.js'
 import { API, baseInputs, record, runAction } from '../../../__fixtures__/run-action.js'
 import { list } from '../../../__fixtures__/records.js'
-
-interface Sent {
-  path: string
-  body: unknown
-  headers: Record<string, string | string[] | undefined>
-}
-
-/** Intercepts one POST to `path`, recording what was sent. */
-function post(sent: Sent[], path: string, status: number, reply: unknown, base = API) {
-  return nock(base)
-    .post(path)
-    .reply(function (uri, body) {
-      sent.push({ path: uri, body, headers: this.req.headers })
-      return [status, reply as nock.Body]
-    })
-}
+import { type Sent, post } from '../../../__fixtures__/nock-single.js'
 
 useNock()
 
