@@ -9,4 +9,10 @@ describe('neutralise, where text is printed', () => {
     expect(capped).toBe('x…')
     expect(neutralise('😀😀', 3)).toBe('😀…')
   })
+
+  it('escapes bidirectional overrides and marks, so a line reads in the order it was written', () => {
+    expect(neutralise('id \u202eFED\u202c \u2066x\u2069\u200f', 100)).toBe(
+      'id \\u202eFED\\u202c \\u2066x\\u2069\\u200f'
+    )
+  })
 })

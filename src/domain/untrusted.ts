@@ -1,9 +1,12 @@
 // Server text made safe to print: what every string from the API passes through where it reaches the log, the job
 // summary, an annotation or a comment — never where it is compared or handed on, which keep it exactly as sent.
 
-/** C0 and C1 controls, DEL and the Unicode line and paragraph separators: anything that could end a log line. */
+/**
+ * C0 and C1 controls, DEL and the Unicode line and paragraph separators — anything that could end a log line — and
+ * the bidirectional marks and overrides, which make a printed line read in another order than it was written.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
