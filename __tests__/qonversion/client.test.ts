@@ -1,13 +1,14 @@
 // The API client, one endpoint at a time over a scripted transport: the request each function sends, what it reads
 // from the answer, and the attempts it reports — also on failure.
 import { describe, expect, it } from '@jest/globals'
-import { ApiError, UnexpectedResponseError } from '../../src/domain/errors.js'
+import { ApiError, NetworkError, UnexpectedResponseError } from '../../src/domain/errors.js'
 import {
   createIntegration,
   getCatalog,
   listIntegrations,
   setIntegrationStatus
 } from '../../src/qonversion/client.js'
+import { TransportFailure } from '../../src/net/retry.js'
 import { USER_AGENT } from '../../src/version.js'
 import { KEY, scriptedApi } from '../../__fixtures__/api.js'
 import { list, record } from '../../__fixtures__/records.js'
@@ -112,5 +113,26 @@ describe('getCatalog', () => {
   it('takes a catalog without a single entry as an unexpected answer', async () => {
     const { api } = scriptedApi(() => [200, { object: 'list', data: [] }])
     await expect(getCatalog(api)).rejects.toThrow(UnexpectedResponseError)
+  })
+})
+
+describe('a request that gets no answer', () => {
+  const unreachable = () => Promise.reject(new TransportFailure('connect ECONNREFUSED', true))
+
+  it('a create says re-running is safe because the same idempotency key is sent', async () => {
+    const { api } = scriptedApi(unreachable, 1)
+    const error = await createIntegration(api, BODY, 'k').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NetworkError)
+    expect((error as Error).message).toMatch(
+      /Re-running is safe: every attempt, .* sends the same idempotency key\.$/
+    )
+  })
+
+  it('a read says re-running is safe because it only reads, not because of a key it never sent', async () => {
+    const { api } = scriptedApi(unreachable, 1)
+    const error = await getCatalog(api).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NetworkError)
+    expect((error as Error).message).toMatch(/Re-running is safe: this request only reads\.$/)
+    expect((error as Error).message).not.toContain('idempotency')
   })
 })

@@ -64,7 +64,9 @@ async function call<T>(
       `${what} failed: ${error.message}\n` +
         (error.hint ??
           `Check that ${api.baseUrl} is reachable from the runner (behind a proxy, set HTTPS_PROXY and NO_PROXY).`) +
-        ' Re-running is safe: every attempt, and a re-run of this workflow run, sends the same idempotency key.',
+        (httpRequest.method === 'GET'
+          ? ' Re-running is safe: this request only reads.'
+          : ' Re-running is safe: every attempt, and a re-run of this workflow run, sends the same idempotency key.'),
       { hint: error.hint, attempts: error.attempts, cause: error }
     )
   }
