@@ -1,11 +1,12 @@
 // Runs one of the actions' flows in-process the way the runner would — INPUT_* variables with the action.yml
-// defaults, a workspace, output and summary files, captured stdout — for run-action.ts and run-manifest.ts.
+// defaults, a workspace, output and summary files, captured stdout — for run-action.ts and run-manifest.ts. The
+// environment is built for the run and handed to the runner boundary (useRunnerIo); process.env is never changed.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { jest } from '@jest/globals'
 import { parseOutputs } from '../scripts/run-action.mjs'
 import type { RunOptions } from '../src/pipeline/session.js'
+import { useRunnerIo } from '../src/runner/commands.js'
 
 export const API = 'https://api.test/v4'
 export const SECRET = 'test_sk_Sup3rS3cretValue'
@@ -19,9 +20,6 @@ export interface InProcessRun {
   failure: string
   sleeps: number[]
 }
-
-// core.summary remembers the first summary file it sees, so every run in one test file shares one file.
-const summaryFile = join(mkdtempSync(join(tmpdir(), 'qia-summary-')), 'summary')
 
 /**
  * Inputs left out get their default from `defaults`; `files` are written into a fresh GITHUB_WORKSPACE; `env`
@@ -46,24 +44,23 @@ export async function runInProcess(
     writeFileSync(join(workspace, name), text)
   }
   const outputFile = join(workspace, 'output')
+  const summaryFile = join(workspace, 'summary')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
-  const saved = { ...process.env }
+  // The run variables every test run starts from (__fixtures__/setup-env.ts), then this run's own.
+  const env: Record<string, string | undefined> = { ...process.env }
   for (const [name, fallback] of Object.entries(setup.defaults)) {
-    process.env[`INPUT_${name.toUpperCase()}`] = setup.inputs[name] ?? fallback
+    env[`INPUT_${name.toUpperCase()}`] = setup.inputs[name] ?? fallback
   }
-  process.env.GITHUB_WORKSPACE = workspace
-  process.env.GITHUB_OUTPUT = outputFile
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
+  env.GITHUB_WORKSPACE = workspace
+  env.GITHUB_OUTPUT = outputFile
+  env.GITHUB_STEP_SUMMARY = summaryFile
   for (const [k, v] of Object.entries(setup.env ?? {})) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v.replaceAll('$WORKSPACE', workspace)
+    if (v === undefined) delete env[k]
+    else env[k] = v.replaceAll('$WORKSPACE', workspace)
   }
   let stdout = ''
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString()
-    return true
-  })
+  useRunnerIo({ env, write: (text) => void (stdout += text) })
   const sleeps: number[] = []
   // A clock that only sleeping moves (from the real time at the start), so waits computed from it are exact.
   const startedAt = Date.now()
@@ -80,13 +77,13 @@ export async function runInProcess(
       ...options
     })
   } finally {
-    write.mockRestore()
-    process.env = saved
+    useRunnerIo()
   }
   const failed = process.exitCode === 1
   process.exitCode = 0
   const failure = (/^::error::(.*)$/m.exec(stdout)?.[1] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%')
   const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
+  const summary = readFileSync(summaryFile, 'utf8')
   rmSync(workspace, { recursive: true, force: true })
-  return { stdout, outputs, summary: readFileSync(summaryFile, 'utf8'), failed, failure, sleeps }
+  return { stdout, outputs, summary, failed, failure, sleeps }
 }

@@ -4,20 +4,23 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../../src/runner/commands.js'
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { ExpectedFailure } from '../../src/domain/errors.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../../src/runner/files.js'
 
-const saved = { output: process.env.GITHUB_OUTPUT, summary: process.env.GITHUB_STEP_SUMMARY }
+// The runner's environment for each test, built here rather than written into process.env.
+const env: Record<string, string | undefined> = {}
+beforeEach(() => core.useRunnerIo({ env, write: () => undefined }))
 afterEach(() => {
-  process.env.GITHUB_OUTPUT = saved.output
-  process.env.GITHUB_STEP_SUMMARY = saved.summary
+  core.useRunnerIo()
+  delete env.GITHUB_OUTPUT
+  delete env.GITHUB_STEP_SUMMARY
 })
 
 describe('runner files', () => {
   it('outputs that cannot be written become one expected failure naming GITHUB_OUTPUT, with the cause kept', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qia-out-'))
-    process.env.GITHUB_OUTPUT = dir
+    env.GITHUB_OUTPUT = dir
     let caught: unknown
     try {
       writeOutputsOrFail(() => core.setOutput('integration-id', 'abc'))
@@ -34,7 +37,7 @@ describe('runner files', () => {
 
   it('a summary that cannot be written is a warning, not a failure', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qia-sum-'))
-    process.env.GITHUB_STEP_SUMMARY = dir
+    env.GITHUB_STEP_SUMMARY = dir
     const warnings: string[] = []
     expect(() =>
       writeSummaryOrWarn(
