@@ -111,9 +111,9 @@ export function readWorkspaceFile(workspace: string, input: string, file: string
   let real: string
   let stat: Stats
   try {
-    real = realpathSync(path)
+    real = realpathSync.native(path)
     // Compared with the workspace's own real path: it may itself sit behind a link (macOS's /tmp is /private/tmp).
-    if (isInside(realpathSync(workspace), real)) stat = statSync(real)
+    if (isInside(realpathSync.native(workspace), real)) stat = statSync(real)
     else
       throw new InputError([
         `${asked}, which through a symbolic link is ${real}, outside the workspace; ${keepInside}`
@@ -143,11 +143,11 @@ export function readWorkspaceFile(workspace: string, input: string, file: string
  */
 export function writeWorkspaceFile(workspace: string, input: string, file: string, text: string): void {
   const path = resolve(workspace, file)
-  const root = realpathSync(workspace)
+  const root = realpathSync.native(workspace)
   // The deepest folder that exists already, links followed: checked before any folder is made below it.
   let folder = dirname(path)
   while (!existsSync(folder)) folder = dirname(folder)
-  const real = realpathSync(folder)
+  const real = realpathSync.native(folder)
   const outside = (where: string): InputError =>
     new InputError([
       `Input \`${input}\` is \`${file}\`, which through a symbolic link is ${where}, outside the workspace; ` +
@@ -155,7 +155,7 @@ export function writeWorkspaceFile(workspace: string, input: string, file: strin
     ])
   if (real !== root && !isInside(root, real)) throw outside(real)
   if (existsSync(path) && lstatSync(path).isSymbolicLink()) {
-    const target = realpathSync(path)
+    const target = realpathSync.native(path)
     if (!isInside(root, target)) throw outside(target)
   }
   mkdirSync(dirname(path), { recursive: true })
