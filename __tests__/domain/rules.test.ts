@@ -1,6 +1,6 @@
 // The title and provider rules both actions' inputs and the manifest file share, as plain data.
 import { describe, expect, it } from '@jest/globals'
-import { providerProblem, titleProblem } from '../../src/domain/rules.js'
+import { STORE_RULE, providerProblem, storeHint, titleProblem } from '../../src/domain/rules.js'
 
 describe('titleProblem', () => {
   it('counts code points: 255 emoji pass, 256 are one too many', () => {
@@ -24,5 +24,22 @@ describe('providerProblem', () => {
       'is `AppsFlyer`; provider slugs are lower-case: use `appsflyer`.'
     )
     expect(providerProblem('brand-new-provider')).toBeUndefined()
+  })
+})
+
+describe('storeHint (both actions and the file)', () => {
+  it('names the store with the same letters, since store names are case-sensitive', () => {
+    expect(storeHint('ios')).toBe(' Store names are case-sensitive: use `iOS`.')
+    expect(storeHint('ANDROID')).toBe(' Store names are case-sensitive: use `Android`.')
+  })
+
+  it('else the closest store, and nothing for an empty value or a far one', () => {
+    expect(storeHint('Andriod')).toBe(' Did you mean `Android`?')
+    expect(storeHint('')).toBe('')
+    expect(storeHint('PlayStation Store')).toBe('')
+  })
+
+  it('says what a store must be in one phrase', () => {
+    expect(STORE_RULE).toBe('it must be exactly `iOS`, `Android` or `Stripe`')
   })
 })

@@ -107,7 +107,7 @@ describe(`dist/index.js on node ${NODE_NAME}`, () => {
     })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/3 inputs need fixing/)
-    expect(result.stdout).toMatch(/did you mean `iOS`/)
+    expect(result.stdout).toMatch(/Store names are case-sensitive: use `iOS`/)
     expect(result.stdout).toMatch(/forks and by Dependabot receive no secrets/)
     expect(emu.requests()).toHaveLength(0)
   })

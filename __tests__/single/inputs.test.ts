@@ -123,8 +123,8 @@ describe('parseSettings', () => {
 
   it.each([
     ['Android', 'Android'],
-    ['android', 'did you mean `Android`'],
-    ['STRIPE', 'did you mean `Stripe`'],
+    ['android', 'case-sensitive: use `Android`.'],
+    ['STRIPE', 'case-sensitive: use `Stripe`.'],
     ['Andriod', 'Did you mean `Android`'],
     ['', 'Input `store` is empty']
   ])('store %s', (store, expected) => {

@@ -1,6 +1,6 @@
-// The rules for what a title and a provider may be: one set for both actions' inputs and the manifest file.
-import { caseVariantOf, orList } from './suggest.js'
-import { MAX_TITLE, codePoints } from './vocabulary.js'
+// The rules for what a title, a provider and a store may be: one set for both actions' inputs and the manifest file.
+import { caseVariantOf, closestNames, orList } from './suggest.js'
+import { MAX_TITLE, STORES, codePoints } from './vocabulary.js'
 
 const LINE_BREAKS: Record<string, string> = {
   '\n': '`\\n`',
@@ -52,4 +52,18 @@ export function providerProblem(value: string): string | undefined {
   const slug = caseVariantOf(value)
   if (slug) return `is \`${value}\`; provider slugs are lower-case: use \`${slug}\`.`
   return undefined
+}
+
+/** What a store must be, in a message about one that is not. */
+export const STORE_RULE = `it must be exactly ${orList(STORES)}`
+
+/**
+ * How to fix a store that is not one of STORES, as a sentence to append (empty when there is no good guess): the
+ * same letters in another case (names are case-sensitive), else the closest name.
+ */
+export function storeHint(written: string): string {
+  const sameLetters = STORES.find((s) => s.toLowerCase() === written.toLowerCase())
+  if (sameLetters) return ` Store names are case-sensitive: use \`${sameLetters}\`.`
+  if (written === '') return ''
+  return closestNames(written, STORES, 1).map((s) => ` Did you mean \`${s}\`?`)[0] ?? ''
 }

@@ -3,7 +3,14 @@ import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } fr
 import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
 import { STORES } from '../domain/vocabulary.js'
-import { GIVE_PROVIDER, GIVE_TITLE, providerProblem, titleProblem } from '../domain/rules.js'
+import {
+  GIVE_PROVIDER,
+  GIVE_TITLE,
+  STORE_RULE,
+  providerProblem,
+  storeHint,
+  titleProblem
+} from '../domain/rules.js'
 import { closestNames, orList } from '../domain/suggest.js'
 import { refinedString, stringTo } from '../runner/inputs.js'
 import { readWorkspaceFile } from '../runner/workspace-file.js'
@@ -50,14 +57,8 @@ const provider = refinedString((value, ctx) => {
 const store = z.enum(STORES, {
   error: (issue) => {
     const value = issue.input
-    const allowed = `it must be exactly ${orList(STORES)}`
-    if (value === undefined) return `is missing; ${allowed}.`
-    const written = typeof value === 'string' ? value : ''
-    const sameLetters = STORES.find((s) => s.toLowerCase() === written.toLowerCase())
-    const hint = sameLetters
-      ? ` Store names are case-sensitive: use \`${sameLetters}\`.`
-      : (closestNames(written, STORES, 1).map((s) => ` Did you mean \`${s}\`?`)[0] ?? '')
-    return `is ${describe(value)}; ${allowed}.${hint}`
+    if (value === undefined) return `is missing; ${STORE_RULE}.`
+    return `is ${describe(value)}; ${STORE_RULE}.${storeHint(typeof value === 'string' ? value : '')}`
   }
 })
 

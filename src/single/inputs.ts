@@ -2,7 +2,7 @@
 import { z } from 'zod/mini'
 import { InputError } from '../domain/errors.js'
 import { STORES } from '../domain/vocabulary.js'
-import { providerProblem, titleProblem } from '../domain/rules.js'
+import { STORE_RULE, providerProblem, storeHint, titleProblem } from '../domain/rules.js'
 import {
   SHARED_DEFAULTS,
   booleanInput,
@@ -13,7 +13,7 @@ import {
   sharedSettings,
   stringTo
 } from '../runner/inputs.js'
-import { DOCUMENTED_PROVIDERS, closestNames, orList } from '../domain/suggest.js'
+import { DOCUMENTED_PROVIDERS, closestNames } from '../domain/suggest.js'
 
 /** Every input of action.yml, with the default the runner applies when a step leaves it out. */
 export const INPUT_DEFAULTS = {
@@ -47,15 +47,9 @@ const provider = refinedString((value, ctx) => {
 const store = stringTo((value, ctx) => {
   const exact = STORES.find((s) => s === value)
   if (exact) return exact
-  const sameLetters = STORES.find((s) => s.toLowerCase() === value.toLowerCase())
-  const hint = sameLetters
-    ? ` Store names are case-sensitive: did you mean \`${sameLetters}\`?`
-    : value === ''
-      ? ''
-      : (closestNames(value, STORES, 1).map((s) => ` Did you mean \`${s}\`?`)[0] ?? '')
   ctx.addIssue({
     code: 'custom',
-    message: `Input \`store\` is ${value === '' ? 'empty' : `\`${value}\``}; it must be exactly ${orList(STORES)}.${hint}`
+    message: `Input \`store\` is ${value === '' ? 'empty' : `\`${value}\``}; ${STORE_RULE}.${storeHint(value)}`
   })
   return z.NEVER
 })

@@ -105,7 +105,7 @@ describe('bad input fails before any request', () => {
     [
       'lower-case store',
       { store: 'ios' },
-      /Input `store` is `ios`; it must be exactly `iOS`, `Android` or `Stripe`.*did you mean `iOS`/
+      /Input `store` is `ios`; it must be exactly `iOS`, `Android` or `Stripe`.*Store names are case-sensitive: use `iOS`\./
     ],
     ['unknown store', { store: 'Huawei' }, /Input `store` is `Huawei`/],
     ['empty secret', { 'secret-key': '' }, /Input `secret-key` is empty.*forks.*Dependabot/s],
