@@ -136,3 +136,13 @@ describe('a request that gets no answer', () => {
     expect((error as Error).message).not.toContain('idempotency')
   })
 })
+
+describe('a server-side failure', () => {
+  it('of a read says re-running is safe because it only reads; of a create, because the key is sent again', async () => {
+    const { api } = scriptedApi(() => [503, {}], 1)
+    const read = (await listIntegrations(api).catch((e: unknown) => e)) as ApiError
+    expect(read.message).toContain('re-running the workflow is safe — this request only reads.')
+    const write = (await createIntegration(api, BODY, 'k').catch((e: unknown) => e)) as ApiError
+    expect(write.message).toContain('the same idempotency key is sent, so no duplicate is made.')
+  })
+})

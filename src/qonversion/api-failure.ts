@@ -28,7 +28,7 @@ function summariseBody(contentType: string | null, body: string): string {
   return `a body that is not the API's JSON error: “${neutralise(body.replace(/\s+/g, ' ').trim(), 120)}”`
 }
 
-export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
+export function apiErrorFrom(exchange: Exchange, what: string, reads = false): ApiError {
   const { response, attempts } = exchange
   let parsedJson: unknown
   try {
@@ -69,7 +69,9 @@ export function apiErrorFrom(exchange: Exchange, what: string): ApiError {
   const hint =
     HINTS[response.status] ??
     (response.status >= 500
-      ? 'Qonversion had a server-side problem; re-running the workflow is safe — the same idempotency key is sent, so no duplicate is made.'
+      ? reads
+        ? 'Qonversion had a server-side problem; re-running the workflow is safe — this request only reads.'
+        : 'Qonversion had a server-side problem; re-running the workflow is safe — the same idempotency key is sent, so no duplicate is made.'
       : undefined)
   if (hint && !(response.status === 429 && exchange.refusedWaitMs !== undefined)) parts.push(hint)
   return new ApiError(

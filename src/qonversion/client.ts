@@ -71,7 +71,7 @@ async function call<T>(
     )
   }
   const { status, body } = exchange.response
-  if (status < 200 || status >= 300) throw apiErrorFrom(exchange, what)
+  if (status < 200 || status >= 300) throw apiErrorFrom(exchange, what, httpRequest.method === 'GET')
   let json: unknown
   try {
     json = JSON.parse(body)
