@@ -2,9 +2,6 @@
 // never over GitHub's 65,536-character limit; against a loopback stand-in for GitHub's API.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:http'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { startGitHub, type GitHubStandIn, type Handler } from '../../__fixtures__/github-stand-in.js'
 import { githubClient } from '../../src/manifest/github-client.js'
@@ -16,7 +13,6 @@ import {
   fitComment,
   markerOf,
   planComment,
-  pullRequestOf,
   stampOf,
   upsertComment
 } from '../../src/manifest/pr-comment.js'
@@ -216,38 +212,6 @@ describe('failureComment', () => {
         '<pre>m.yml:3: `store` is &lt;b&gt;ios&lt;/b&gt;</pre>\n\n' +
         'Posted by the manifest action; later runs for this label update this comment. The job summary has the whole run.'
     )
-  })
-})
-
-describe('pullRequestOf', () => {
-  const event = (payload: unknown): string => {
-    const file = join(mkdtempSync(join(tmpdir(), 'qia-event-')), 'event.json')
-    writeFileSync(file, JSON.stringify(payload))
-    return file
-  }
-  const SHA = '0123456789abcdef0123456789abcdef01234567'
-
-  it('takes the head’s short SHA from the payload, not GITHUB_SHA (a merge commit on pull_request)', () => {
-    const path = event({
-      pull_request: { number: 7, head: { sha: 'fedcba9876543210fedcba9876543210fedcba98' } }
-    })
-    expect(
-      pullRequestOf({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: path, GITHUB_SHA: SHA })
-    ).toEqual({
-      number: 7,
-      commit: 'fedcba9'
-    })
-  })
-
-  it('falls back to GITHUB_SHA, and is undefined outside a pull request', () => {
-    const path = event({ pull_request: { number: 7 } })
-    expect(
-      pullRequestOf({ GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: path, GITHUB_SHA: SHA })
-    ).toEqual({
-      number: 7,
-      commit: '0123456'
-    })
-    expect(pullRequestOf({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path })).toBeUndefined()
   })
 })
 

@@ -1,6 +1,5 @@
 // The manifest plan as one pull-request comment per manifest label: kept under GitHub's size limit, found again by
 // a hidden marker among the comments the token's own identity wrote, and sent through the bounded GitHub client.
-import { readFileSync } from 'node:fs'
 import { ExpectedFailure } from '../domain/errors.js'
 import { GitHubError, type GitHubClient } from './github-client.js'
 import { planTable, type PlanRow } from './report.js'
@@ -98,35 +97,6 @@ export function fitComment(parts: {
     else high = mid - 1
   }
   return build(low, heading, footer)
-}
-
-/** The pull request a run is for and the commit it plans, from the event payload the runner writes. */
-export interface PullRequest {
-  number: number
-  /** The short SHA of the pull request's head (the payload's), else of GITHUB_SHA; undefined when neither reads. */
-  commit?: string
-}
-
-const shortSha = (sha: unknown): string | undefined =>
-  typeof sha === 'string' && /^[0-9a-f]{7,64}$/.test(sha) ? sha.slice(0, 7) : undefined
-
-/**
- * The pull request of a `pull_request*` event; undefined for any other event or an unreadable payload. The head's
- * SHA, not GITHUB_SHA: on `pull_request` GITHUB_SHA is a merge commit nobody sees in the pull request.
- */
-export function pullRequestOf(env: NodeJS.ProcessEnv): PullRequest | undefined {
-  if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH) return undefined
-  try {
-    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
-      pull_request?: { number?: unknown; head?: { sha?: unknown } }
-    }
-    const n = event.pull_request?.number
-    if (typeof n !== 'number') return undefined
-    const commit = shortSha(event.pull_request?.head?.sha) ?? shortSha(env.GITHUB_SHA)
-    return { number: n, ...(commit ? { commit } : {}) }
-  } catch {
-    return undefined
-  }
 }
 
 /** `Commit abc1234 · planned 2026-12-06 07:04 UTC`: which plan a reader is looking at. */

@@ -16,7 +16,7 @@ import { gate } from '../pipeline/gate.js'
 import { githubClient, type GitHubBudget, type GitHubClient } from './github-client.js'
 import { changedRows, reviewedPlan, type ReviewedPlan } from './reviewed-plan.js'
 import { reportDrift, type CheckState } from './drift-issue.js'
-import { isRerun, keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
+import { keyFor, keyWarnings } from '../domain/idempotency.js'
 import { environmentOf, readInputs } from '../runner/inputs.js'
 import {
   changesOf,
@@ -37,19 +37,13 @@ import {
 } from './annotations.js'
 import { WRITES, effectOf, plan, subjectOf, titleOf, type Decision, type Wanted } from '../domain/plan.js'
 import { digestItems, planDigest } from '../domain/plan-digest.js'
-import {
-  failureComment,
-  planComment,
-  pullRequestOf,
-  stampOf,
-  upsertComment,
-  type PullRequest
-} from './pr-comment.js'
+import { failureComment, planComment, stampOf, upsertComment } from './pr-comment.js'
 import { neutralise } from '../domain/untrusted.js'
 import { redactingLog, type RedactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { writeWorkspaceFile } from '../runner/workspace-file.js'
 import { failStep, failureMessage } from '../runner/finish.js'
+import { readContext, type GitHubRun, type PullRequest, type RunnerContext } from '../runner/context.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'
 
@@ -59,9 +53,6 @@ const NAME = `${ACTION_NAME}/manifest`
 export interface ManifestRunOptions extends RunOptions {
   githubBudget?: Partial<GitHubBudget>
 }
-
-/** The runner's environment as the entry read it (core.runnerEnv()). */
-type Env = Readonly<Record<string, string | undefined>>
 
 /** Where this run's comment goes; undefined (said in the log) when it posts none. */
 interface CommentTarget {
@@ -73,10 +64,13 @@ interface CommentTarget {
   takeOverLegacy: boolean
 }
 
-function commentTargetOf(config: ManifestConfig, env: Env, log: RedactingLog): CommentTarget | undefined {
+function commentTargetOf(
+  config: ManifestConfig,
+  github: GitHubRun,
+  log: RedactingLog
+): CommentTarget | undefined {
   if (!config.commentOnPr) return undefined
-  const pullRequest = pullRequestOf(env)
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const { pullRequest, owner, repo } = github
   if (!config.githubToken || pullRequest === undefined || !owner || !repo) {
     log.info(
       'Not commenting: the plan goes to the job summary only (no `github-token`, or not a pull request).'
@@ -99,34 +93,20 @@ function commentTargetOf(config: ManifestConfig, env: Env, log: RedactingLog): C
  */
 function sharedGitHub(
   options: ManifestRunOptions,
-  env: Env,
+  context: RunnerContext,
   log: RedactingLog
 ): (token: string) => GitHubClient {
   let client: GitHubClient | undefined
   return (token) =>
     (client ??= githubClient({
       token,
-      env,
+      apiUrl: context.github.apiUrl,
+      graphqlUrl: context.github.graphqlUrl,
+      env: context.proxyEnv,
       budget: options.githubBudget,
       clock: { sleep: options.sleep, now: options.now, random: options.random },
       log
     }))
-}
-
-/** What the flow knows of the workflow run for GitHub, read from the runner's environment once, here. */
-function githubRunOf(env: Env) {
-  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
-  return {
-    eventName: env.GITHUB_EVENT_NAME ?? '',
-    sha: env.GITHUB_SHA ?? '',
-    owner,
-    repo,
-    runUrl:
-      owner && repo && env.GITHUB_RUN_ID
-        ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`
-        : undefined
-  }
 }
 
 /**
@@ -151,7 +131,7 @@ async function driftIssue(
   config: ManifestConfig,
   state: CheckState,
   github: (token: string) => GitHubClient,
-  run: ReturnType<typeof githubRunOf>,
+  run: GitHubRun,
   options: ManifestRunOptions,
   log: RedactingLog
 ): Promise<void> {
@@ -241,7 +221,7 @@ function readConfigAndFile(
 async function expectedPlan(
   config: ManifestConfig,
   github: (token: string) => GitHubClient,
-  run: ReturnType<typeof githubRunOf>,
+  run: GitHubRun,
   log: RedactingLog
 ): Promise<{ digest: string; reviewed?: ReviewedPlan } | undefined> {
   if (config.expectPlan === '') return undefined
@@ -317,9 +297,9 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     }
   }
   // The runner's environment, read once: everything below gets its part of it as an argument.
-  const env = core.runnerEnv()
-  const workspace = env.GITHUB_WORKSPACE || process.cwd()
-  options = { proxyEnv: env, ...options }
+  const context = readContext()
+  const { workspace } = context
+  options = { proxyEnv: context.proxyEnv, ...options }
   let markdown: string | undefined
   let results: Result[] | undefined
   let changes = 0
@@ -327,8 +307,8 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
   let annotations: Annotation[] = []
   let target: CommentTarget | undefined
   let label: string | undefined
-  const github = sharedGitHub(options, env, log)
-  const githubRun = githubRunOf(env)
+  const github = sharedGitHub(options, context, log)
+  const githubRun = context.github
   try {
     const raw = readInputs((name) => core.getInput(name), MANIFEST_INPUT_DEFAULTS)
     if (raw['secret-key']) log.mask(raw['secret-key'])
@@ -337,7 +317,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     file = raw.file
     const { config, warnings, entries } = readConfigAndFile(raw, workspace, (c) => {
       label = c.label
-      target = commentTargetOf(c, env, log)
+      target = commentTargetOf(c, githubRun, log)
     })
     warnings.forEach(log.warning)
     const wanted: Wanted[] = entries.map((e) => ({
@@ -350,7 +330,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     }))
     const expected = await expectedPlan(config, github, githubRun, log)
 
-    const run = runIdentity(env)
+    const { run } = context
     const entryKey = keyFor(run, environmentOf(config.secretKey))
     if (config.mode === 'apply') keyWarnings(run).forEach(log.warning)
 
@@ -362,7 +342,7 @@ export async function runManifest(options: ManifestRunOptions = {}): Promise<voi
     const decisions = plan(wanted, records, catalog, {
       onMatch: 'manage',
       prune: config.prune,
-      rerun: isRerun(env)
+      rerun: context.rerun
     })
     const digest = planDigest(decisions)
     decisions.forEach((d) => log.info(logLine(d)))

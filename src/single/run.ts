@@ -7,7 +7,7 @@ import { SNAPSHOT_CATALOG, catalogProblems } from '../domain/catalog.js'
 import { type Cancelled, ConflictError, InputError } from '../domain/errors.js'
 import { deliveryFacts, gate } from '../pipeline/gate.js'
 import { adviceFor, healthOf } from '../domain/health.js'
-import { isRerun, keyFor, keyWarnings, runIdentity } from '../domain/idempotency.js'
+import { keyFor, keyWarnings } from '../domain/idempotency.js'
 import { INPUT_DEFAULTS, parseSettings, type Settings } from './inputs.js'
 import { environmentOf, readInputs } from '../runner/inputs.js'
 import { plan, type Decision, type PlanRules, type Wanted } from '../domain/plan.js'
@@ -15,6 +15,7 @@ import { writeOutputs, writeSummary, type StepReport } from './report.js'
 import { redactingLog } from '../runner/log.js'
 import { writeOutputsOrFail, writeSummaryOrWarn } from '../runner/files.js'
 import { failStep, failureMessage } from '../runner/finish.js'
+import { readContext } from '../runner/context.js'
 import { ApiSession, apiConnection, type RunOptions } from '../pipeline/session.js'
 import { ACTION_NAME } from '../version.js'
 import { createRequest, type ApiConnection } from '../qonversion/client.js'
@@ -81,8 +82,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const log = redactingLog()
   const report: StepReport = { attempts: 0 }
   // The runner's environment, read once: everything below gets its part of it as an argument.
-  const env = core.runnerEnv()
-  options = { proxyEnv: env, ...options }
+  const context = readContext()
+  options = { proxyEnv: context.proxyEnv, ...options }
   try {
     const raw = readInputs((name) => core.getInput(name), INPUT_DEFAULTS)
     report.asked = { title: raw.title, provider: raw.provider, store: raw.store }
@@ -90,7 +91,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const { settings, warnings } = parseSettings(raw)
     warnings.forEach(log.warning)
 
-    const run = runIdentity(env)
+    const { run } = context
     if (!settings.idempotencyKey) keyWarnings(run).forEach(log.warning)
     const key = settings.idempotencyKey ?? keyFor(run, environmentOf(settings.secretKey))(settings)
     report.key = key
@@ -111,7 +112,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const policy: PlanRules = {
       onMatch: settings.ifExists,
       prune: 'false',
-      rerun: isRerun(env)
+      rerun: context.rerun
     }
     try {
       if (settings.dryRun) {
