@@ -43,15 +43,16 @@ export function nccBuild(entry, out, flags, { quiet = false } = {}) {
 export const STAMP = 'dist/inputs.sha256'
 
 /**
- * Every file a bundle is built from, relative to `root` with `/`, sorted: all of src/ but dotfiles (an editor's
- * litter is not a source), the lockfile (the exact dependencies ncc inlines) and the TypeScript configs.
+ * Every file a bundle is built from, relative to `root` with `/`, sorted: the code of src/ (not its folder READMEs,
+ * which ncc never reads, nor dotfiles, an editor's litter), the lockfile (the exact dependencies ncc inlines) and the
+ * TypeScript configs.
  * @param {string} root
  */
 function inputFiles(root) {
   /** @param {string} dir @returns {string[]} */
   const walk = (dir) =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.name.startsWith('.')
+      entry.name.startsWith('.') || (entry.isFile() && entry.name.endsWith('.md'))
         ? []
         : entry.isDirectory()
           ? walk(join(dir, entry.name))

@@ -49,9 +49,11 @@ describe('inputsDigest', () => {
     expect(inputsDigest(root)).not.toBe(before)
   })
 
-  it('ignores dotfiles and files outside the inputs', () => {
+  it('ignores dotfiles, the folders’ READMEs and files outside the inputs', () => {
     const before = inputsDigest(root)
     writeFileSync(join(root, 'src', '.DS_Store'), 'x')
+    mkdirSync(join(root, 'src', 'domain'), { recursive: true })
+    writeFileSync(join(root, 'src', 'domain', 'README.md'), '# what lives here\n')
     writeFileSync(join(root, 'README.md'), '# other\n')
     expect(inputsDigest(root)).toBe(before)
   })
