@@ -146,3 +146,17 @@ describe('a server-side failure', () => {
     expect(write.message).toContain('the same idempotency key is sent, so no duplicate is made.')
   })
 })
+
+describe('an answer that is not JSON', () => {
+  it('is an unexpected response that keeps the parse error as its cause', async () => {
+    const { api } = scriptedApi(() => ({
+      status: 200,
+      headers: { get: () => 'text/html' },
+      body: '<html>captive portal</html>'
+    }))
+    const error = (await listIntegrations(api).catch((e: unknown) => e)) as UnexpectedResponseError
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error.message).toContain('the body is not valid JSON')
+    expect(error.cause).toBeInstanceOf(SyntaxError)
+  })
+})

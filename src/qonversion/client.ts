@@ -73,17 +73,19 @@ async function call<T>(
   const { status, body } = exchange.response
   if (status < 200 || status >= 300) throw apiErrorFrom(exchange, what, httpRequest.method === 'GET')
   let json: unknown
+  let parseError: unknown
   try {
     json = JSON.parse(body)
-  } catch {
+  } catch (error) {
     json = undefined
+    parseError = error
   }
   const value = json === undefined ? undefined : read(json)
   if (value === undefined) {
     throw new UnexpectedResponseError(
       `${what}: the API answered HTTP ${status} but the body is not ${json === undefined ? 'valid JSON' : 'the expected record'} ` +
         `(“${neutralise(body.replace(/\s+/g, ' '), 120)}”). Check that \`api-url\` points at the Qonversion v4 API.`,
-      { attempts: exchange.attempts }
+      { attempts: exchange.attempts, cause: parseError }
     )
   }
   return { value, attempts: exchange.attempts }
