@@ -1,4 +1,6 @@
-// Integration records and lists as the Qonversion API returns them: the one builder every test starts from.
+// Integration records and lists as the Qonversion API returns them, and the entries a file asks for: the one set of
+// builders every test starts from.
+import type { Wanted } from '../src/domain/plan.js'
 import type { IntegrationRecord } from '../src/domain/record.js'
 
 /** The delivery fields of a record that never delivered nor failed. */
@@ -41,4 +43,16 @@ export function record(overrides: Record<string, unknown> = {}): Record<string, 
 /** GET /integrations as the API answers it: one page holding `records`. */
 export function list<T>(...records: T[]) {
   return { object: 'list', data: records, has_more: false }
+}
+
+/** A wanted entry as the manifest file gives it: Amplitude for iOS on line 2, no state asked for. */
+export function entry(overrides: Partial<Wanted> = {}): Wanted {
+  return {
+    title: 'Amplitude — iOS',
+    provider: 'amplitude',
+    store: 'iOS',
+    active: undefined,
+    source: 'f.yml:2',
+    ...overrides
+  }
 }

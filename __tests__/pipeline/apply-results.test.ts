@@ -3,29 +3,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { apply, preview, type Result } from '../../src/pipeline/apply.js'
 import { ApiError, ConflictError, InputError, WrongRecordError } from '../../src/domain/errors.js'
-import type { Decision, Wanted } from '../../src/domain/plan.js'
+import type { Decision } from '../../src/domain/plan.js'
 import type { HttpRequest, HttpResponse } from '../../src/net/retry.js'
 import type { IntegrationRecord } from '../../src/domain/record.js'
 import { ApiSession, apiConnection } from '../../src/pipeline/session.js'
+import { entry, integration } from '../../__fixtures__/records.js'
 
-const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord => ({
-  object: 'integration',
-  id: 'amp1',
-  title: 'Amplitude — iOS',
-  integration: 'Amplitude',
-  target_platform: 'iOS',
-  active: 0,
-  ...overrides
-})
+const rec = (overrides: Partial<IntegrationRecord> = {}): IntegrationRecord =>
+  integration({ object: 'integration', id: 'amp1', ...overrides })
 
-const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
-  title: 'Amplitude — iOS',
-  provider: 'amplitude',
-  store: 'iOS',
-  active: undefined,
-  source: 'f.yml:2',
-  ...overrides
-})
+const wanted = entry
 
 type Answer = [status: number, body: unknown]
 

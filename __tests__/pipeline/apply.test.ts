@@ -2,20 +2,13 @@
 // failure stays with its entry; preview() says the same without a request.
 import { describe, expect, it } from '@jest/globals'
 import { ApiError, ConflictError, InputError, WrongRecordError } from '../../src/domain/errors.js'
-import type { Decision, Wanted } from '../../src/domain/plan.js'
+import type { Decision } from '../../src/domain/plan.js'
 import { apply, preview, stateWord } from '../../src/pipeline/apply.js'
 import { ApiSession } from '../../src/pipeline/session.js'
 import { keptLog, scriptedApi, type Reply, type Sent } from '../../__fixtures__/api.js'
-import { integration, record } from '../../__fixtures__/records.js'
+import { entry, integration, record } from '../../__fixtures__/records.js'
 
-const wanted = (overrides: Partial<Wanted> = {}): Wanted => ({
-  title: 'Amplitude — iOS',
-  provider: 'amplitude',
-  store: 'iOS',
-  active: undefined,
-  source: 'f.yml:2',
-  ...overrides
-})
+const wanted = entry
 
 /** Creates answer with the record sent; a status call answers with the id's record in the new state. */
 const project = (sent: Sent): Reply => {

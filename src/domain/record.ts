@@ -32,14 +32,3 @@ export interface CatalogEntry {
   title?: string
   allowedStores?: string[]
 }
-
-/**
- * The title a row is known by: the one its entry asks for, else its record's (an unmanaged record has no entry).
- * The first record given that exists is used, so a caller can prefer the record as it ends over the one it found.
- */
-export function rowTitle(
-  wanted: { title: string } | undefined,
-  ...records: ({ title: string } | undefined)[]
-): string {
-  return wanted?.title ?? records.find((r) => r !== undefined)?.title ?? ''
-}

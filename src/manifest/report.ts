@@ -2,9 +2,8 @@
 import * as core from '../runner/commands.js'
 import type { Result } from '../pipeline/apply.js'
 import { healthOf } from '../domain/health.js'
-import { REFUSALS, WRITES, effectOf, type Action } from '../domain/plan.js'
+import { REFUSALS, WRITES, effectOf, subjectOf, type Action } from '../domain/plan.js'
 import { neutralise } from '../domain/untrusted.js'
-import { rowTitle } from '../domain/record.js'
 import { setOutput } from '../runner/outputs.js'
 import { addFailure, escapeHtml } from '../runner/summary.js'
 
@@ -30,9 +29,8 @@ export function planRows(results: Result[], mode: 'plan' | 'apply' | 'check'): P
   return results.map(({ decision, record, done, error }) => {
     const current = record ?? decision.record
     return {
-      title: rowTitle(decision.wanted, current),
-      provider: decision.wanted?.provider ?? current?.integration ?? '',
-      store: decision.wanted?.store ?? current?.target_platform ?? '',
+      // What the file asks for, or for an unmanaged record what the list showed (the plan's subject, as logged).
+      ...subjectOf(decision),
       action: decision.action,
       effect: effectOf(decision),
       id: current?.id ?? '',
