@@ -52,6 +52,14 @@ async function stub(route: (method: string, path: string) => [number, unknown]) 
   }
 }
 
+/** Our own record, paused, as the list shows it: what a status change is asked for. */
+const FOUND = {
+  id: 'amp1',
+  title: 'Amplitude — iOS',
+  integration: 'Amplitude',
+  target_platform: 'iOS',
+  active: 0
+}
 const OTHER = {
   id: 'OTHER123',
   title: 'Someone else’s',
@@ -139,15 +147,8 @@ describe(`the answer must be the record asked for, on the bundles (${NODE_NAME})
   })
 
   it('single action: a status answer for another id fails; the record found is the output', async () => {
-    const found = {
-      id: 'amp1',
-      title: 'Amplitude — iOS',
-      integration: 'Amplitude',
-      target_platform: 'iOS',
-      active: 0
-    }
     const api = await stub((method) =>
-      method === 'GET' ? [200, { object: 'list', data: [found] }] : [200, { ...OTHER, active: 1 }]
+      method === 'GET' ? [200, { object: 'list', data: [FOUND] }] : [200, { ...OTHER, active: 1 }]
     )
     try {
       const result = await single(inputs({ 'api-url': api.url, activate: 'true', 'if-exists': 'reuse' }))
@@ -180,15 +181,8 @@ describe(`the answer must be the record asked for, on the bundles (${NODE_NAME})
   })
 
   it('manifest apply: a status answer for another id fails the entry', async () => {
-    const found = {
-      id: 'amp1',
-      title: 'Amplitude — iOS',
-      integration: 'Amplitude',
-      target_platform: 'iOS',
-      active: 0
-    }
     const api = await stub((method) =>
-      method === 'GET' ? [200, { object: 'list', data: [found] }] : [200, { ...OTHER, active: 1 }]
+      method === 'GET' ? [200, { object: 'list', data: [FOUND] }] : [200, { ...OTHER, active: 1 }]
     )
     try {
       const result = await manifest('apply', fileWith('Amplitude — iOS'), api.url)

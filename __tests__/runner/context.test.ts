@@ -81,3 +81,16 @@ describe('pullRequestOf', () => {
     expect(pullRequestOf({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path })).toBeUndefined()
   })
 })
+
+describe('the event payload', () => {
+  it('is read only when the pull request is asked for, and once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qia-lazy-event-'))
+    const path = join(dir, 'event.json')
+    const context = readContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: path }, '/cwd')
+    // Written after the context was made: a context that read it at once would have found no file.
+    writeFileSync(path, JSON.stringify({ pull_request: { number: 3, head: { sha: 'abcdef0123456' } } }))
+    expect(context.github.pullRequest).toEqual({ number: 3, commit: 'abcdef0' })
+    writeFileSync(path, JSON.stringify({ pull_request: { number: 4 } }))
+    expect(context.github.pullRequest).toEqual({ number: 3, commit: 'abcdef0' })
+  })
+})

@@ -66,6 +66,8 @@ const PROXY_VARIABLES = /^(https?_proxy|no_proxy)$/i
 export function readContext(env: Env = runnerEnv(), cwd = process.cwd()): RunnerContext {
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  // The event payload is read only by a run that asks for its pull request (the manifest's comment), once.
+  let pullRequest: { value: PullRequest | undefined } | undefined
   return {
     run: runIdentity(env),
     rerun: isRerun(env),
@@ -82,7 +84,10 @@ export function readContext(env: Env = runnerEnv(), cwd = process.cwd()): Runner
           : undefined,
       apiUrl: env.GITHUB_API_URL,
       graphqlUrl: env.GITHUB_GRAPHQL_URL,
-      pullRequest: pullRequestOf(env)
+      get pullRequest() {
+        pullRequest ??= { value: pullRequestOf(env) }
+        return pullRequest.value
+      }
     }
   }
 }
