@@ -6,7 +6,7 @@ import { direct } from './node-http.js'
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
 
 /** Whether the runner names a proxy at all (NO_PROXY is weighed per request, by the proxy transport). */
-export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARIABLES.some((name) => env[name])
 }
 
